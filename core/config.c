@@ -1,0 +1,310 @@
+/* config.c - tc.conf: a table of keys, parsed once, then read-only. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "log.h"
+
+enum ctype { C_STR, C_INT, C_LONG, C_BOOL, C_LEVEL };
+
+struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	size_t		 size;		/* C_STR: buffer size */
+	long		 min, max;	/* C_INT, C_LONG */
+};
+
+#define S(n, f)		{ n, C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0 }
+#define I(n, f, lo, hi)	{ n, C_INT, offsetof(struct config, f), 0, lo, hi }
+#define L(n, f, lo, hi)	{ n, C_LONG, offsetof(struct config, f), 0, lo, hi }
+#define B(n, f)		{ n, C_BOOL, offsetof(struct config, f), 0, 0, 0 }
+
+static const struct ckey ckeys[] = {
+	S("db.socket", db_socket),
+	S("db.host", db_host),
+	I("db.port", db_port, 1, 65535),
+	S("db.name", db_name),
+	S("db.user", db_user),
+	S("db.password", db_password),
+	S("redis.socket", redis_socket),
+	S("redis.host", redis_host),
+	I("redis.port", redis_port, 1, 65535),
+	S("smtp.url", smtp_url),
+	S("smtp.from", smtp_from),
+	S("smtp.user", smtp_user),
+	S("smtp.password", smtp_password),
+	S("fcgi.listen", fcgi_listen),
+	I("fcgi.threads", fcgi_threads, 1, TC_THREADS_MAX),
+	S("public.scheme", public_scheme),
+	I("public.port", public_port, 0, 65535),
+	S("secret.key_file", secret_key_file),
+	B("las.allow_http", las_allow_http),
+	B("las.allow_private", las_allow_private),
+	I("las.connect_timeout", las_connect_timeout, 1, 600),
+	I("las.timeout", las_timeout, 1, 86400),
+	L("las.max_bytes", las_max_bytes, 1024, 4L * 1024 * 1024 * 1024),
+	{ "log.level", C_LEVEL, offsetof(struct config, log_level), 0, 0, 0 },
+	L("limits.body_max", body_max, 1024, 256L * 1024 * 1024),
+	I("session.idle_seconds", session_idle, 60, 86400 * 30),
+	I("session.absolute_seconds", session_absolute, 60, 86400 * 90),
+	B("session.secure_cookie", session_secure_cookie),
+	I("login.max_failures", login_max_failures, 1, 1000),
+	I("login.window_seconds", login_window, 1, 86400),
+	B("clock.settable", clock_settable),
+	I("import.ttl_days", import_ttl_days, 1, 365),
+};
+
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->db_host, sizeof(cfg->db_host), "127.0.0.1");
+	cfg->db_port = 3306;
+	snprintf(cfg->db_name, sizeof(cfg->db_name), "testcentrum");
+	snprintf(cfg->db_user, sizeof(cfg->db_user), "tc");
+	snprintf(cfg->redis_host, sizeof(cfg->redis_host), "127.0.0.1");
+	cfg->redis_port = 6379;
+	snprintf(cfg->smtp_url, sizeof(cfg->smtp_url), "smtp://127.0.0.1:25");
+	snprintf(cfg->smtp_from, sizeof(cfg->smtp_from),
+	    "Testcentrum <noreply@testcentrum.invalid>");
+	snprintf(cfg->fcgi_listen, sizeof(cfg->fcgi_listen), "unix:/run/testcentrum/tc-fcgi.sock");
+	cfg->fcgi_threads = 8;
+	snprintf(cfg->public_scheme, sizeof(cfg->public_scheme), "https");
+	cfg->public_port = 0;
+	cfg->las_connect_timeout = 10;
+	cfg->las_timeout = 600;
+	cfg->las_max_bytes = 200L * 1024 * 1024;
+	cfg->log_level = TC_LOG_INFO;
+	cfg->body_max = TC_BODY_MAX_DEFAULT;
+	cfg->session_idle = 30 * 60;
+	cfg->session_absolute = 12 * 3600;
+	cfg->session_secure_cookie = true;
+	cfg->login_max_failures = 5;
+	cfg->login_window = 15 * 60;
+	cfg->import_ttl_days = 30;
+}
+
+static const struct ckey *
+ckey_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ckeys) / sizeof(ckeys[0]); i++)
+		if (strcmp(ckeys[i].name, name) == 0)
+			return &ckeys[i];
+	return NULL;
+}
+
+static int
+parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+tc_status
+config_set(struct config *cfg, const char *key, const char *value, char *err, size_t errlen)
+{
+	const struct ckey *k;
+	char *base = (char *)cfg;
+	long v;
+	int lvl;
+
+	if ((k = ckey_find(key)) == NULL) {
+		snprintf(err, errlen, "unknown key \"%s\"", key);
+		return TC_INVALID;
+	}
+	switch (k->type) {
+	case C_STR:
+		if (strlen(value) >= k->size) {
+			snprintf(err, errlen, "%s: value longer than %zu bytes", key, k->size - 1);
+			return TC_INVALID;
+		}
+		snprintf(base + k->off, k->size, "%s", value);
+		break;
+	case C_INT:
+	case C_LONG:
+		if (parse_long(value, &v) != 0 || v < k->min || v > k->max) {
+			snprintf(err, errlen, "%s: expected a number from %ld to %ld", key,
+			    k->min, k->max);
+			return TC_INVALID;
+		}
+		if (k->type == C_INT)
+			*(int *)(base + k->off) = (int)v;
+		else
+			*(long *)(base + k->off) = v;
+		break;
+	case C_BOOL:
+		if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 ||
+		    strcmp(value, "1") == 0)
+			*(bool *)(base + k->off) = true;
+		else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 ||
+		    strcmp(value, "0") == 0)
+			*(bool *)(base + k->off) = false;
+		else {
+			snprintf(err, errlen, "%s: expected yes or no", key);
+			return TC_INVALID;
+		}
+		break;
+	case C_LEVEL:
+		if ((lvl = log_level_parse(value)) < 0) {
+			snprintf(err, errlen, "%s: expected error, warn, info or debug", key);
+			return TC_INVALID;
+		}
+		*(int *)(base + k->off) = lvl;
+		break;
+	}
+	return TC_OK;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static tc_status
+config_read_file(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	char line[TC_CONFIG_LINE_MAX + 2], msg[256];
+	char *key, *value, *eq;
+	FILE *f;
+	int lineno = 0;
+	tc_status st = TC_OK;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return TC_INVALID;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line longer than %d bytes", path, lineno,
+			    TC_CONFIG_LINE_MAX);
+			st = TC_INVALID;
+			break;
+		}
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			st = TC_INVALID;
+			break;
+		}
+		*eq = '\0';
+		key = trim(key);
+		value = trim(eq + 1);
+		if (config_set(cfg, key, value, msg, sizeof(msg)) != TC_OK) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			st = TC_INVALID;
+			break;
+		}
+	}
+	fclose(f);
+	return st;
+}
+
+/* TC_DB_SOCKET overrides db.socket: upper case, '.' becomes '_'. */
+static tc_status
+config_read_env(struct config *cfg, char *err, size_t errlen)
+{
+	char envname[64], msg[256];
+	const char *v;
+
+	for (size_t i = 0; i < sizeof(ckeys) / sizeof(ckeys[0]); i++) {
+		size_t j = 0;
+		const char *n = ckeys[i].name;
+
+		j = (size_t)snprintf(envname, sizeof(envname), "TC_");
+		for (; *n != '\0' && j + 1 < sizeof(envname); n++)
+			envname[j++] = *n == '.' ? '_' : (char)toupper((unsigned char)*n);
+		envname[j] = '\0';
+		if ((v = getenv(envname)) == NULL)
+			continue;
+		if (config_set(cfg, ckeys[i].name, v, msg, sizeof(msg)) != TC_OK) {
+			snprintf(err, errlen, "%s: %s", envname, msg);
+			return TC_INVALID;
+		}
+	}
+	return TC_OK;
+}
+
+static tc_status
+config_read_secret(struct config *cfg, char *err, size_t errlen)
+{
+	char hex[130];
+	size_t n, binlen;
+	FILE *f;
+
+	if (cfg->secret_key_file[0] == '\0')
+		return TC_OK;	/* tc-worker and tcctl check before they need it */
+	if ((f = fopen(cfg->secret_key_file, "r")) == NULL) {
+		snprintf(err, errlen, "secret.key_file: %s: %s", cfg->secret_key_file,
+		    strerror(errno));
+		return TC_INVALID;
+	}
+	n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	hex[n] = '\0';
+	if (sodium_hex2bin(cfg->secret_key, sizeof(cfg->secret_key), trim(hex), strlen(trim(hex)),
+	    NULL, &binlen, NULL) != 0 || binlen != sizeof(cfg->secret_key)) {
+		snprintf(err, errlen, "secret.key_file: %s: expected 64 hex characters",
+		    cfg->secret_key_file);
+		return TC_INVALID;
+	}
+	return TC_OK;
+}
+
+static tc_status
+config_validate(const struct config *cfg, char *err, size_t errlen)
+{
+	if (cfg->db_name[0] == '\0') {
+		snprintf(err, errlen, "db.name: must not be empty");
+		return TC_INVALID;
+	}
+	if (strcmp(cfg->public_scheme, "http") != 0 && strcmp(cfg->public_scheme, "https") != 0) {
+		snprintf(err, errlen, "public.scheme: expected http or https");
+		return TC_INVALID;
+	}
+	if (strncmp(cfg->fcgi_listen, "unix:", 5) != 0 && strchr(cfg->fcgi_listen, ':') == NULL) {
+		snprintf(err, errlen, "fcgi.listen: expected unix:PATH or HOST:PORT");
+		return TC_INVALID;
+	}
+	return TC_OK;
+}
+
+tc_status
+config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	tc_status st;
+
+	config_defaults(cfg);
+	if (path != NULL && (st = config_read_file(cfg, path, err, errlen)) != TC_OK)
+		return st;
+	if ((st = config_read_env(cfg, err, errlen)) != TC_OK)
+		return st;
+	if ((st = config_validate(cfg, err, errlen)) != TC_OK)
+		return st;
+	return config_read_secret(cfg, err, errlen);
+}

@@ -1,0 +1,84 @@
+/*
+ * config.h - the deployment configuration: tc.conf plus TC_* overrides.
+ *
+ * Loaded and validated once at start (config_load), read-only afterwards;
+ * the only global state of a Testcentrum process.  docs/configuration.md
+ * lists every key; `tc-fcgi --check-config` runs just the loader.
+ */
+#ifndef TC_CONFIG_H
+#define TC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "limits.h"
+#include "status.h"
+
+struct config {
+	/* MariaDB: a unix socket, or host and port. */
+	char	db_socket[TC_PATH_MAX];
+	char	db_host[TC_HOST_MAX + 1];
+	int	db_port;
+	char	db_name[64];
+	char	db_user[64];
+	char	db_password[TC_CONFIG_VALUE_MAX];
+
+	/* Redis: a unix socket, or host and port. */
+	char	redis_socket[TC_PATH_MAX];
+	char	redis_host[TC_HOST_MAX + 1];
+	int	redis_port;
+
+	/* E-mail. */
+	char	smtp_url[TC_CONFIG_VALUE_MAX];
+	char	smtp_from[TC_CONFIG_VALUE_MAX];
+	char	smtp_user[128];
+	char	smtp_password[TC_CONFIG_VALUE_MAX];
+
+	/* tc-fcgi. */
+	char	fcgi_listen[TC_PATH_MAX];
+	int	fcgi_threads;
+
+	/* Links in e-mails: scheme://<school host>[:port]/ */
+	char	public_scheme[8];
+	int	public_port;
+
+	/* 32-byte key that encrypts the schools' UWLR keys at rest. */
+	char	secret_key_file[TC_PATH_MAX];
+	unsigned char secret_key[32];
+
+	/* Which LAS addresses may be called. */
+	bool	las_allow_http;
+	bool	las_allow_private;
+	int	las_connect_timeout;	/* seconds */
+	int	las_timeout;		/* seconds, whole transfer */
+	long	las_max_bytes;
+
+	int	log_level;		/* enum log_level */
+	long	body_max;		/* bytes of a JSON request body */
+
+	int	session_idle;		/* seconds */
+	int	session_absolute;	/* seconds */
+	bool	session_secure_cookie;
+
+	int	login_max_failures;	/* per account and per address ... */
+	int	login_window;		/* ... within this many seconds */
+
+	bool	clock_settable;		/* tcctl clock set: demo and tests only */
+	int	import_ttl_days;	/* staged import data in Redis */
+};
+
+/* Fills cfg with the defaults of docs/configuration.md. */
+void		config_defaults(struct config *cfg);
+
+/*
+ * Reads path (NULL: defaults only), then applies TC_* environment overrides,
+ * then validates and loads the secret key.  On failure writes
+ * "file:line: message" into err and returns TC_INVALID.
+ */
+tc_status	config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* Sets one key (as in tc.conf) to value.  For the loader and the tests. */
+tc_status	config_set(struct config *cfg, const char *key, const char *value,
+		    char *err, size_t errlen);
+
+#endif

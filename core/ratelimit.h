@@ -1,0 +1,23 @@
+/*
+ * ratelimit.h - counting failures in fixed windows (login attempts).
+ */
+#ifndef TC_RATELIMIT_H
+#define TC_RATELIMIT_H
+
+#include <stdbool.h>
+
+#include "kv.h"
+#include "status.h"
+
+/* Sets *blocked and *retry_after (seconds) when key has max or more
+ * failures in its window.  Does not count. */
+tc_status	ratelimit_check(struct kv *, const char *key, int max, bool *blocked,
+		    int *retry_after);
+
+/* Counts one failure on key; the window of window seconds starts at the first. */
+tc_status	ratelimit_fail(struct kv *, const char *key, int window);
+
+/* Forgets the failures of key (after a successful login). */
+tc_status	ratelimit_clear(struct kv *, const char *key);
+
+#endif

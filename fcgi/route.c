@@ -1,0 +1,192 @@
+/* route.c - the table of every route, and the checks before a handler. */
+#include "route.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "resolve.h"
+#include "response.h"
+
+static const struct route routes[] = {
+	{ "GET",    "/healthz",        api_healthz,         AUTH_NONE,    false },
+	{ "GET",    "/readyz",         api_readyz,          AUTH_NONE,    false },
+	{ "POST",   "/api/session",    api_session_create,  AUTH_SCHOOL,  true },
+	{ "DELETE", "/api/session",    api_session_delete,  AUTH_SESSION, false },
+	{ "GET",    "/api/me",         api_me,              AUTH_SESSION, false },
+};
+
+const struct route *
+route_table(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+/* A positive decimal id of at most 18 digits. */
+static bool
+parse_id(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 18 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool
+route_match(const char *pattern, const char *path, uint64_t *ids, size_t *nids)
+{
+	const char *p = pattern, *q = path;
+
+	*nids = 0;
+	while (*p != '\0' && *q != '\0') {
+		if (strncmp(p, "{id}", 4) == 0) {
+			size_t n = strcspn(q, "/");
+
+			if (*nids == TC_ROUTE_ARGS_MAX || !parse_id(q, n, &ids[*nids]))
+				return false;
+			(*nids)++;
+			p += 4;
+			q += n;
+			continue;
+		}
+		if (*p != *q)
+			return false;
+		p++;
+		q++;
+	}
+	return *p == '\0' && *q == '\0';
+}
+
+static bool
+is_change(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static bool
+csrf_ok(const struct request *r)
+{
+	return strlen(r->csrf_header) == TC_TOKEN_HEX &&
+	    sodium_memcmp(r->csrf_header, r->session.csrf, TC_TOKEN_HEX) == 0;
+}
+
+static bool
+json_content_type(const char *ct)
+{
+	return strncmp(ct, "application/json", 16) == 0 && (ct[16] == '\0' || ct[16] == ';');
+}
+
+/* Resolves the school and the session; sends the error and returns false. */
+static bool
+dispatch_auth(struct request *r, const struct route *rt)
+{
+	struct worker *w = r->w;
+	tc_status st;
+
+	if (rt->auth == AUTH_NONE)
+		return true;
+	st = resolve_host(w->tenants, w->db, w->kv, r->host, &r->tenant);
+	if (st == TC_NOT_FOUND) {
+		response_error(r, 404, "unknown_school", "Deze school is hier niet bekend.");
+		return false;
+	}
+	if (st != TC_OK) {
+		response_status(r, st);
+		return false;
+	}
+	r->has_tenant = true;
+	r->log.tenant = r->tenant.slug;
+	if (rt->auth == AUTH_SCHOOL)
+		return true;
+	if (r->session_token == NULL) {
+		response_error(r, 401, "not_logged_in", "U bent niet (meer) ingelogd.");
+		return false;
+	}
+	st = session_lookup(w->kv, r->cfg, r->tenant.id, r->session_token, &r->session);
+	if (st == TC_NOT_FOUND) {
+		response_error(r, 401, "not_logged_in", "U bent niet (meer) ingelogd.");
+		return false;
+	}
+	if (st != TC_OK) {
+		response_status(r, st);
+		return false;
+	}
+	r->has_session = true;
+	if (rt->auth == AUTH_ADMIN && strcmp(r->session.role, "admin") != 0) {
+		response_error(r, 403, "forbidden", "Alleen een beheerder mag dit doen.");
+		return false;
+	}
+	if (is_change(r->method) && !csrf_ok(r)) {
+		response_error(r, 403, "csrf", "De beveiligingscode ontbreekt of klopt niet. "
+		    "Laad de pagina opnieuw.");
+		return false;
+	}
+	return true;
+}
+
+static bool
+dispatch_body(struct request *r)
+{
+	tc_status st;
+
+	if (!json_content_type(r->content_type)) {
+		response_error(r, 415, "unsupported_media_type",
+		    "Stuur de gegevens als JSON (application/json).");
+		return false;
+	}
+	if ((st = request_read_json(r)) == TC_OK)
+		return true;
+	if (st == TC_TOO_LARGE)
+		response_error(r, 413, "too_large", "Het verzoek is te groot.");
+	else if (st == TC_INVALID)
+		response_error(r, 400, "invalid_json", "Het verzoek is geen geldig JSON-object.");
+	else
+		response_status(r, st);
+	return false;
+}
+
+void
+route_dispatch(struct request *r)
+{
+	const struct route *rt = NULL;
+	bool path_known = false;
+	uint64_t ids[TC_ROUTE_ARGS_MAX];
+	size_t nids;
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!route_match(routes[i].pattern, r->path, ids, &nids))
+			continue;
+		path_known = true;
+		if (strcmp(routes[i].method, method) == 0) {
+			rt = &routes[i];
+			memcpy(r->ids, ids, sizeof(ids));
+			break;
+		}
+	}
+	if (rt == NULL) {
+		if (path_known)
+			response_error(r, 405, "method_not_allowed",
+			    "Deze handeling is hier niet toegestaan.");
+		else
+			response_error(r, 404, "not_found", "Niet gevonden.");
+		return;
+	}
+	r->route = rt->pattern;
+	if (!dispatch_auth(r, rt))
+		return;
+	if (rt->body && !dispatch_body(r))
+		return;
+	rt->fn(r);
+	if (!r->responded)
+		response_status(r, TC_INTERNAL);
+}
