@@ -28,9 +28,11 @@
 struct server {
 	const struct config	*cfg;
 	int			 listen_fd;
-	pthread_mutex_t		 accept_lock;
 	atomic_bool		 stopping;
+	atomic_int		 busy;		/* requests in flight */
 };
+
+#define STOP_GRACE	30	/* seconds for requests in flight at SIGTERM */
 
 static const struct log_ctx mainctx = { NULL, NULL, "main" };
 
@@ -63,22 +65,23 @@ thread_main(void *arg)
 	(void)db_open(w->cfg, &w->db);
 	(void)kv_open(w->cfg, &w->kv);
 	w->tenants = resolve_new();
-	for (;;) {
-		pthread_mutex_lock(&srv->accept_lock);
-		if (atomic_load(&srv->stopping)) {
-			pthread_mutex_unlock(&srv->accept_lock);
-			break;
-		}
+	/*
+	 * No accept lock: accept(2) is thread-safe on Linux, and a lock held
+	 * while libfcgi waits for the next request on a kept nginx connection
+	 * would stop every other thread.
+	 */
+	while (!atomic_load(&srv->stopping)) {
 		rc = FCGX_Accept_r(&f);
-		pthread_mutex_unlock(&srv->accept_lock);
 		if (rc < 0) {
 			if (atomic_load(&srv->stopping))
 				break;
 			continue;
 		}
+		atomic_fetch_add(&srv->busy, 1);
 		serve_one(w, &f, a);
 		FCGX_Finish_r(&f);
 		arena_reset(a);
+		atomic_fetch_sub(&srv->busy, 1);
 	}
 	FCGX_Free(&f, 1);
 	arena_free(a);
@@ -193,8 +196,8 @@ main(int argc, char *argv[])
 	}
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg = &cfg;
-	pthread_mutex_init(&srv.accept_lock, NULL);
 	atomic_init(&srv.stopping, false);
+	atomic_init(&srv.busy, 0);
 	if ((srv.listen_fd = open_listener(cfg.fcgi_listen)) < 0) {
 		fprintf(stderr, "tc-fcgi: cannot listen on %s: %s\n", cfg.fcgi_listen,
 		    strerror(errno));
@@ -220,15 +223,23 @@ main(int argc, char *argv[])
 	log_msg(TC_LOG_INFO, &mainctx, "signal %d: finishing requests in flight", sig);
 	atomic_store(&srv.stopping, true);
 	FCGX_ShutdownPending();
-	/* Wakes the thread blocked in accept(); the others see "stopping". */
+	/* Wakes the threads blocked in accept(); no new connection is taken. */
 	shutdown(srv.listen_fd, SHUT_RDWR);
-	for (int i = 0; i < n; i++)
-		pthread_join(threads[i], NULL);
+	/*
+	 * Wait for the requests in flight (at most STOP_GRACE seconds).  Threads
+	 * idle on a kept nginx connection are not waited for: nginx retries an
+	 * idempotent request elsewhere when the connection closes.
+	 */
+	for (int waited = 0; waited < STOP_GRACE * 20; waited++) {
+		usleep(50 * 1000);
+		if (atomic_load(&srv.busy) == 0)
+			break;
+	}
 	close(srv.listen_fd);
 	if (strncmp(cfg.fcgi_listen, "unix:", 5) == 0)
 		unlink(cfg.fcgi_listen + 5);
-	free(workers);
-	free(threads);
 	log_msg(TC_LOG_INFO, &mainctx, "stopped");
-	return 0;
+	/* Threads may still sit in read(2) on kept connections: leave now. */
+	fflush(NULL);
+	_exit(0);
 }

@@ -195,7 +195,7 @@ tenant_options(int argc, char **argv, struct tenant *t, const char **keyfile, bo
 			t->brin[0] = t->dependancecode[0] = '\0';
 			break;
 		default:
-			usage_error("unknown option (see tcctl --help)");
+			usage_error("unknown option %s (see tcctl --help)", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -408,7 +408,7 @@ user_options(int argc, char **argv, struct user_args *a)
 		case O_EMAIL: a->email = optarg; break;
 		case O_NAME: a->name = optarg; break;
 		case O_ROLE: a->role = optarg; break;
-		default: usage_error("unknown option (see tcctl --help)");
+		default: usage_error("unknown option %s (see tcctl --help)", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -622,6 +622,7 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	log_init("tcctl", TC_LOG_ERROR);
+	opterr = 0;	/* our own one-line messages only */
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
 		const struct command *cmd = &commands[k];
 
