@@ -60,6 +60,14 @@ static const struct ckey ckeys[] = {
 	I("login.window_seconds", login_window, 1, 86400),
 	B("clock.settable", clock_settable),
 	I("import.ttl_days", import_ttl_days, 1, 365),
+	I("worker.threads", worker_threads, 1, 256),
+	I("worker.claim_idle_seconds", worker_claim_idle, 2, 86400),
+	I("worker.max_attempts", worker_max_attempts, 1, 100),
+	I("worker.retry_seconds", worker_retry_seconds, 1, 86400),
+	I("las.host_concurrency", las_host_concurrency, 1, 1000),
+	I("reminder.hour", reminder_hour, 0, 23),
+	I("activation.month", activation_month, 8, 12),
+	I("activation.day", activation_day, 1, 31),
 };
 
 void
@@ -90,6 +98,14 @@ config_defaults(struct config *cfg)
 	cfg->login_max_failures = 5;
 	cfg->login_window = 15 * 60;
 	cfg->import_ttl_days = 30;
+	cfg->worker_threads = 4;
+	cfg->worker_claim_idle = 60;
+	cfg->worker_max_attempts = 5;
+	cfg->worker_retry_seconds = 30;
+	cfg->las_host_concurrency = 32;
+	cfg->reminder_hour = 8;
+	cfg->activation_month = 10;
+	cfg->activation_day = 2;
 }
 
 static const struct ckey *

@@ -65,6 +65,16 @@ struct config {
 
 	bool	clock_settable;		/* tcctl clock set: demo and tests only */
 	int	import_ttl_days;	/* staged import data in Redis */
+
+	/* tc-worker. */
+	int	worker_threads;		/* jobs run at once per process */
+	int	worker_claim_idle;	/* seconds before a dead worker's job is taken over */
+	int	worker_max_attempts;	/* tries before a job is parked as dead */
+	int	worker_retry_seconds;	/* first back-off, doubled per try */
+	int	las_host_concurrency;	/* fetches at once per LAS host, all workers */
+	int	reminder_hour;		/* local hour of the daily reminders */
+	int	activation_month;	/* first day of automatic activation ... */
+	int	activation_day;		/* ... (default 2 October) */
 };
 
 /* Fills cfg with the defaults of docs/configuration.md. */

@@ -225,7 +225,10 @@ db_bind_args(struct db *db, MYSQL_STMT *stmt, const struct db_val *args, size_t 
 			bind[i].buffer_type = MYSQL_TYPE_STRING;
 			bind[i].buffer = (void *)(args[i].s != NULL ? args[i].s : "");
 			bind[i].buffer_length = args[i].len;
-			bind[i].length = (unsigned long *)&bind[i].buffer_length;
+			/* NULL: the library uses buffer_length of its own copy of the
+			 * bind.  A pointer into this local array would dangle by
+			 * the time mysql_stmt_execute reads it. */
+			bind[i].length = NULL;
 			break;
 		}
 	}

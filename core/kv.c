@@ -127,6 +127,27 @@ kv_command(struct kv *kv, redisReply **reply, const char *fmt, ...)
 }
 
 tc_status
+kv_exec(struct kv *kv, const char *fmt, ...)
+{
+	redisReply *r;
+	char *cmd;
+	va_list ap;
+	int len;
+	tc_status st;
+
+	va_start(ap, fmt);
+	len = redisvFormatCommand(&cmd, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return TC_INTERNAL;
+	st = kv_send(kv, &r, cmd, (size_t)len);
+	redisFreeCommand(cmd);
+	if (st == TC_OK)
+		freeReplyObject(r);
+	return st;
+}
+
+tc_status
 kv_command_argv(struct kv *kv, redisReply **reply, int argc, const char **argv,
     const size_t *lens)
 {

@@ -29,6 +29,9 @@ void		kv_close(struct kv *);
  * (freeReplyObject).  An error reply from Redis gives TC_INTERNAL. */
 tc_status	kv_command(struct kv *, redisReply **reply, const char *fmt, ...);
 
+/* Runs one command and drops its reply. */
+tc_status	kv_exec(struct kv *, const char *fmt, ...);
+
 /* Same with an argument vector (lens may be NULL for C strings). */
 tc_status	kv_command_argv(struct kv *, redisReply **reply, int argc, const char **argv,
 		    const size_t *lens);

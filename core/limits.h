@@ -28,5 +28,13 @@
 #define TC_THREADS_MAX		256	/* tc-fcgi threads per process */
 #define TC_STMT_CACHE_MAX	256	/* prepared statements per connection */
 #define TC_SQL_PARAMS_MAX	32	/* bound parameters per statement */
+#define TC_ACHTERNAAM_MAX	200	/* a pupil's surname (bytes) */
+#define TC_ROEPNAAM_MAX		100	/* a pupil's first name (bytes) */
+#define TC_VOORVOEGSEL_MAX	20	/* "van der" (bytes) */
+#define TC_GROUP_NAME_MAX	200	/* a group's name (bytes) */
+#define TC_SEARCH_MAX		100	/* the q= search text of a list (bytes) */
+#define TC_LIST_LIMIT_MAX	200	/* rows of one page of a list */
+#define TC_LIST_LIMIT_DEFAULT	50	/* rows of a page when limit= is not given */
+#define TC_TEST_LEVEL_MAX	8	/* a test administration's level ("1F", "IV") */
 
 #endif

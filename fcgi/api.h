@@ -6,7 +6,9 @@
 #ifndef TC_API_H
 #define TC_API_H
 
+#include "idlist.h"
 #include "request.h"
+#include "schoolyear.h"
 #include "user.h"
 
 /* api_health.c */
@@ -17,6 +19,95 @@ void	api_readyz(struct request *);
 void	api_session_create(struct request *);
 void	api_session_delete(struct request *);
 void	api_me(struct request *);
+
+/* api_password.c */
+void	api_password_reset(struct request *);
+void	api_password_reset_confirm(struct request *);
+
+/* api_students.c */
+void	api_students_list(struct request *);
+void	api_students_create(struct request *);
+void	api_students_deactivate(struct request *);
+void	api_students_reactivate(struct request *);
+void	api_students_delete(struct request *);
+void	api_student_get(struct request *);
+void	api_student_update(struct request *);
+
+/* api_tests.c */
+void	api_tests_list(struct request *);
+void	api_student_test_add(struct request *);
+
+/* api_groups.c */
+void	api_groups_list(struct request *);
+void	api_groups_create(struct request *);
+void	api_groups_deactivate(struct request *);
+void	api_groups_reactivate(struct request *);
+void	api_groups_delete(struct request *);
+void	api_group_get(struct request *);
+void	api_group_update(struct request *);
+void	api_group_students_add(struct request *);
+void	api_group_students_remove(struct request *);
+void	api_group_teachers_add(struct request *);
+void	api_group_teachers_remove(struct request *);
+
+/* api_teachers.c */
+void	api_teachers_list(struct request *);
+
+/* api_audit.c */
+void	api_audit_list(struct request *);
+
+/* api_imports.c: the school year and its import */
+void	api_school_year(struct request *);
+void	api_import_create(struct request *);
+void	api_import_upload(struct request *);
+void	api_import_current(struct request *);
+void	api_import_get(struct request *);
+void	api_import_cancel(struct request *);
+void	api_import_records(struct request *);
+void	api_import_decisions(struct request *);
+void	api_import_summary(struct request *);
+void	api_import_apply(struct request *);
+void	api_import_retry(struct request *);
+
+/* Helpers of the roster handlers (api_roster.c).  Each one that returns
+ * false has sent the error response. */
+
+/* 400 {"error":{"code":"invalid","message":message,"field":field}}. */
+void	api_invalid(struct request *, const char *field, const char *message);
+
+/* An error that names the offending ids: {"error":{..., "ids":[...]}}. */
+void	api_offending(struct request *, int status, const char *code, const char *message,
+	    const struct idlist *ids);
+
+/* A JSON array of the ids (new reference). */
+json_t	*api_idlist_json(const struct idlist *);
+
+/* A JSON string, or null for NULL and "". */
+json_t	*api_str_or_null(const char *s);
+
+/* 0 for an administrator; the user id of a teacher (who sees only its groups). */
+uint64_t api_teacher_scope(const struct request *);
+
+/* Today in Europe/Amsterdam on the deployment's clock (clock.h). */
+struct civil_date api_today(struct request *);
+
+/* limit= (1..200, default 50) and offset= (default 0). */
+bool	api_page(struct request *, unsigned *limit, unsigned *offset);
+
+/* An optional id query parameter (0 when absent). */
+bool	api_id_param(struct request *, const char *name, uint64_t *out);
+
+/* The body member key: an array of 1..10,000 positive integers, normalized
+ * (sorted, unique).  Malformed members are named in the 400 answer. */
+bool	api_ids(struct request *, const char *key, struct idlist *out);
+
+/* The body has "confirm": true; else 400 confirm_required. */
+bool	api_confirm(struct request *);
+
+/* Body member key as a string (*out NULL when absent, or null and nullable).
+ * False when it is there but not a string without NUL bytes (no response). */
+bool	api_string(struct request *, const char *key, bool nullable, const char **out,
+	    bool *given);
 
 /* Helpers shared by the handlers (api_session.c). */
 

@@ -64,6 +64,7 @@ thread_main(void *arg)
 	}
 	(void)db_open(w->cfg, &w->db);
 	(void)kv_open(w->cfg, &w->kv);
+	clock_init(&w->clock, w->cfg);
 	w->tenants = resolve_new();
 	/*
 	 * No accept lock: accept(2) is thread-safe on Linux, and a lock held

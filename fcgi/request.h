@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "kv.h"
@@ -37,6 +38,7 @@ struct worker {
 	struct resolve_cache	*tenants;
 	struct metrics		*metrics;	/* shared, atomic counters */
 	struct server		*server;	/* the process: socket, stop flag */
+	struct clock		 clock;		/* the deployment's clock, per thread */
 	int			 index;
 };
 

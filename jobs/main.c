@@ -1,13 +1,12 @@
 /*
  * main.c - tc-worker: consumes the job stream and runs the clock-driven
- * tasks.  This first version joins the consumer group, waits for jobs, logs
- * what it sees and stops cleanly on SIGTERM; the job kinds arrive with their
- * issues (docs/jobs.md).
+ * tasks (docs/jobs.md).  worker.threads threads, each with its own MariaDB
+ * and Redis connection; SIGTERM lets every thread finish its job, then exits.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,33 +14,11 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "db.h"
-#include "kv.h"
+#include "consumer.h"
 #include "log.h"
-
-#define JOB_STREAM	"jobs"
-#define JOB_GROUP	"workers"
-
-static volatile sig_atomic_t stop_requested;	/* set by the signal handler only */
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
+#include "uwlr_client.h"
 
 static const struct log_ctx ctx = { NULL, NULL, "worker" };
-
-static void
-ensure_group(struct kv *kv, const char *stream)
-{
-	redisReply *r;
-
-	/* BUSYGROUP (the group exists) comes back as an error reply: fine. */
-	if (kv_command(kv, &r, "XGROUP CREATE %s %s $ MKSTREAM", stream, JOB_GROUP) == TC_OK)
-		freeReplyObject(r);
-}
 
 int
 main(int argc, char *argv[])
@@ -49,23 +26,26 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "check-config", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct config cfg;
-	struct db *db = NULL;
-	struct kv *kv = NULL;
+	static struct proc proc;
+	struct wctx *w;
+	pthread_t *threads, hb;
 	const char *path = NULL;
-	char err[512], stream[TC_KEY_MAX], consumer[96], host[64];
-	struct sigaction sa;
-	int ch;
+	char err[512] = "", name[96] = "", host[64];
+	bool check_only = false;
+	sigset_t sigs;
+	int ch, sig, n;
 
-	consumer[0] = '\0';
 	while ((ch = getopt_long(argc, argv, "c:n:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
-		case 'n': snprintf(consumer, sizeof(consumer), "%s", optarg); break;
+		case 'n': snprintf(name, sizeof(name), "%s", optarg); break;
+		case 'C': check_only = true; break;
 		default:
-			fprintf(stderr, "usage: tc-worker [--config FILE] [--name NAME]\n");
+			fprintf(stderr, "usage: tc-worker [--config FILE] [--name NAME] [--check-config]\n");
 			return 2;
 		}
 	}
@@ -73,41 +53,68 @@ main(int argc, char *argv[])
 		fprintf(stderr, "tc-worker: %s\n", err);
 		return 1;
 	}
+	if (check_only) {
+		printf("tc-worker: configuration ok\n");
+		return 0;
+	}
 	log_init("tc-worker", (enum log_level)cfg.log_level);
 	setenv("TZ", "Europe/Amsterdam", 1);
 	tzset();
-	if (consumer[0] == '\0') {
+	if (uwlr_client_init() != TC_OK) {
+		fprintf(stderr, "tc-worker: libcurl failed to start\n");
+		return 1;
+	}
+	if (name[0] == '\0') {
 		gethostname(host, sizeof(host));
 		host[sizeof(host) - 1] = '\0';
-		snprintf(consumer, sizeof(consumer), "%s-%ld", host, (long)getpid());
+		snprintf(name, sizeof(name), "%s-%ld", host, (long)getpid());
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	(void)db_open(&cfg, &db);
-	(void)kv_open(&cfg, &kv);
-	kv_global_key(stream, sizeof(stream), JOB_STREAM);
-	ensure_group(kv, stream);
-	log_msg(TC_LOG_INFO, &ctx, "started as consumer %s", consumer);
-	while (!stop_requested) {
-		redisReply *r;
-
-		/* Short blocks so that a stop request is seen within a second. */
-		if (kv_command(kv, &r, "XREADGROUP GROUP %s %s COUNT 1 BLOCK 1000 STREAMS %s >",
-		    JOB_GROUP, consumer, stream) != TC_OK) {
-			ensure_group(kv, stream);
-			sleep(1);
-			continue;
+	n = cfg.worker_threads < CONSUMER_MAX_THREADS ? cfg.worker_threads : CONSUMER_MAX_THREADS;
+	proc.cfg = &cfg;
+	proc.nthreads = n;
+	atomic_init(&proc.stopping, false);
+	pthread_mutex_init(&proc.lock, NULL);
+	w = calloc((size_t)n, sizeof(*w));
+	threads = calloc((size_t)n, sizeof(*threads));
+	if (w == NULL || threads == NULL)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		w[i].cfg = &cfg;
+		w[i].proc = &proc;
+		w[i].index = i;
+		w[i].log.module = "worker";
+		snprintf(w[i].consumer, sizeof(w[i].consumer), "%s-%d", name, i);
+		snprintf(proc.consumers[i], sizeof(proc.consumers[i]), "%s", w[i].consumer);
+		(void)db_open(&cfg, &w[i].db);
+		(void)kv_open(&cfg, &w[i].kv);
+		clock_init(&w[i].clock, &cfg);
+		if (pthread_create(&threads[i], NULL, consumer_thread, &w[i]) != 0) {
+			fprintf(stderr, "tc-worker: cannot start thread %d\n", i);
+			return 1;
 		}
-		if (r->type == REDIS_REPLY_ARRAY && r->elements > 0)
-			log_msg(TC_LOG_INFO, &ctx, "job received");
-		freeReplyObject(r);
 	}
+	pthread_create(&hb, NULL, consumer_heartbeat, &proc);
+	log_msg(TC_LOG_INFO, &ctx, "started as %s with %d thread(s)", name, n);
+
+	sigwait(&sigs, &sig);
+	log_msg(TC_LOG_INFO, &ctx, "signal %d: finishing the jobs in hand", sig);
+	atomic_store(&proc.stopping, true);
+	for (int i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	pthread_join(hb, NULL);
+	for (int i = 0; i < n; i++) {
+		db_close(w[i].db);
+		kv_close(w[i].kv);
+	}
+	free(w);
+	free(threads);
+	uwlr_client_cleanup();
 	log_msg(TC_LOG_INFO, &ctx, "stopped");
-	db_close(db);
-	kv_close(kv);
 	return 0;
 }

@@ -1,0 +1,514 @@
+/* import.c - the state of an import in Redis. */
+#include "import.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+
+static const char *const status_names[IMPORT_STATUS_MAX] = {
+	"fetching", "review", "applying", "applied", "failed", "cancelled"
+};
+
+static const char *const kind_names[IMPORT_KIND_MAX] = {
+	"group", "student", "teacher", "leaver"
+};
+
+const char *
+import_status_name(enum import_status s)
+{
+	return (unsigned)s < IMPORT_STATUS_MAX ? status_names[s] : "failed";
+}
+
+const char *
+import_kind_name(enum import_kind k)
+{
+	return (unsigned)k < IMPORT_KIND_MAX ? kind_names[k] : "group";
+}
+
+int
+import_kind_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < IMPORT_KIND_MAX; i++)
+		if (strcmp(kind_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static int
+status_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < IMPORT_STATUS_MAX; i++)
+		if (strcmp(status_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+bool
+import_id_valid(const char *id)
+{
+	size_t n = 0;
+
+	if (id == NULL || id[0] < '1' || id[0] > '9')
+		return false;
+	for (; id[n] != '\0'; n++)
+		if (id[n] < '0' || id[n] > '9')
+			return false;
+	return n == IMPORT_ID_LEN;
+}
+
+static void
+key_current(char *buf, size_t size, uint64_t t)
+{
+	kv_key(buf, size, t, "import", "current");
+}
+
+static void
+key_state(char *buf, size_t size, uint64_t t, const char *id)
+{
+	kv_key(buf, size, t, "import", id);
+}
+
+/* The staged JSON of one kind ("group", ..., or "warnings"). */
+static void
+key_blob(char *buf, size_t size, uint64_t t, const char *id, const char *name)
+{
+	char sub[IMPORT_ID_LEN + 16];
+
+	snprintf(sub, sizeof(sub), "%s:%s", id, name);
+	kv_key(buf, size, t, "import-data", sub);
+}
+
+static void
+key_decisions(char *buf, size_t size, uint64_t t, const char *id)
+{
+	kv_key(buf, size, t, "import-decisions", id);
+}
+
+static void
+key_file(char *buf, size_t size, uint64_t t, const char *id)
+{
+	kv_key(buf, size, t, "import-file", id);
+}
+
+static long long
+ttl_seconds(const struct config *cfg)
+{
+	return (long long)cfg->import_ttl_days * 86400;
+}
+
+static const char *
+field(const redisReply *r, size_t i)
+{
+	if (i >= r->elements || r->element[i]->type != REDIS_REPLY_STRING)
+		return NULL;
+	return r->element[i]->str;
+}
+
+static void
+copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+tc_status
+import_get(struct kv *kv, uint64_t t, const char *id, struct import_state *out)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+	int status;
+
+	if (!import_id_valid(id))
+		return TC_NOT_FOUND;
+	key_state(key, sizeof(key), t, id);
+	st = kv_command(kv, &r, "HMGET %s status year kind source started_by actor started_at "
+	    "progress_done progress_total error_code error_message las_message result", key);
+	if (st != TC_OK)
+		return st;
+	if ((status = status_parse(field(r, 0))) < 0) {
+		freeReplyObject(r);
+		return TC_NOT_FOUND;
+	}
+	memset(out, 0, sizeof(*out));
+	copy(out->id, sizeof(out->id), id);
+	out->status = (enum import_status)status;
+	out->year = field(r, 1) != NULL ? (int)strtol(field(r, 1), NULL, 10) : 0;
+	copy(out->kind, sizeof(out->kind), field(r, 2));
+	copy(out->source, sizeof(out->source), field(r, 3));
+	copy(out->started_by, sizeof(out->started_by), field(r, 4));
+	out->actor = field(r, 5) != NULL ? strtoull(field(r, 5), NULL, 10) : 0;
+	out->started_at = field(r, 6) != NULL ? strtoll(field(r, 6), NULL, 10) : 0;
+	out->progress_done = field(r, 7) != NULL ? strtol(field(r, 7), NULL, 10) : 0;
+	out->progress_total = field(r, 8) != NULL ? strtol(field(r, 8), NULL, 10) : 0;
+	copy(out->error_code, sizeof(out->error_code), field(r, 9));
+	copy(out->error_message, sizeof(out->error_message), field(r, 10));
+	copy(out->las_message, sizeof(out->las_message), field(r, 11));
+	copy(out->result, sizeof(out->result), field(r, 12));
+	freeReplyObject(r);
+	return TC_OK;
+}
+
+tc_status
+import_current(struct kv *kv, uint64_t t, struct import_state *out)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+	char id[IMPORT_ID_LEN + 1];
+
+	key_current(key, sizeof(key), t);
+	if ((st = kv_command(kv, &r, "GET %s", key)) != TC_OK)
+		return st;
+	if (r->type != REDIS_REPLY_STRING || !import_id_valid(r->str)) {
+		freeReplyObject(r);
+		return TC_NOT_FOUND;
+	}
+	copy(id, sizeof(id), r->str);
+	freeReplyObject(r);
+	st = import_get(kv, t, id, out);
+	if (st == TC_NOT_FOUND || (st == TC_OK && (out->status == IMPORT_APPLIED ||
+	    out->status == IMPORT_CANCELLED))) {
+		/* A pointer left behind by an expired or finished import. */
+		(void)kv_exec(kv, "DEL %s", key);
+		return TC_NOT_FOUND;
+	}
+	return st;
+}
+
+tc_status
+import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, const char *kind,
+    const char *source, const char *started_by, uint64_t actor, long long now,
+    struct import_state *out)
+{
+	char key[TC_KEY_MAX], cur[TC_KEY_MAX], id[IMPORT_ID_LEN + 1], ttl[24], y[12], a[24], at[24];
+	redisReply *r;
+	tc_status st;
+	int attempt;
+
+	/* 18 random decimal digits: a URL path id, unguessable enough (59 bits). */
+	id[0] = (char)('1' + randombytes_uniform(9));
+	for (int i = 1; i < IMPORT_ID_LEN; i++)
+		id[i] = (char)('0' + randombytes_uniform(10));
+	id[IMPORT_ID_LEN] = '\0';
+	key_current(cur, sizeof(cur), t);
+	key_state(key, sizeof(key), t, id);
+	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((st = kv_command(kv, &r, "SET %s %s NX EX %s", cur, id, ttl)) != TC_OK)
+			return st;
+		bool taken = r->type != REDIS_REPLY_STATUS;
+
+		freeReplyObject(r);
+		if (!taken)
+			break;
+		/* Another import is in progress, or a stale pointer was cleared. */
+		if ((st = import_current(kv, t, out)) != TC_NOT_FOUND)
+			return st == TC_OK ? TC_CONFLICT : st;
+	}
+	if (attempt == 2)
+		return TC_CONFLICT;
+	snprintf(y, sizeof(y), "%d", year);
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)actor);
+	snprintf(at, sizeof(at), "%lld", now);
+	st = kv_exec(kv, "HSET %s status fetching year %s kind %s source %s started_by %s actor %s "
+	    "started_at %s progress_done 0 progress_total 0", key, y, kind, source, started_by, a, at);
+	if (st == TC_OK)
+		st = kv_exec(kv, "EXPIRE %s %s", key, ttl);
+	if (st != TC_OK) {
+		(void)kv_exec(kv, "DEL %s", cur);
+		return st;
+	}
+	return import_get(kv, t, id, out);
+}
+
+tc_status
+import_set_status(struct kv *kv, uint64_t t, const char *id, enum import_status status)
+{
+	char key[TC_KEY_MAX];
+
+	key_state(key, sizeof(key), t, id);
+	if (status == IMPORT_FAILED)
+		return kv_exec(kv, "HSET %s status %s", key, import_status_name(status));
+	return kv_exec(kv, "HSET %s status %s error_code %s error_message %s las_message %s", key,
+	    import_status_name(status), "", "", "");
+}
+
+tc_status
+import_transition(struct kv *kv, uint64_t t, const char *id, enum import_status from,
+    enum import_status to)
+{
+	static const char script[] =
+	    "if redis.call('HGET', KEYS[1], 'status') == ARGV[1] then "
+	    "redis.call('HSET', KEYS[1], 'status', ARGV[2], 'error_code', '', "
+	    "'error_message', '', 'las_message', '') return 1 else return 0 end";
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+	bool ok;
+
+	key_state(key, sizeof(key), t, id);
+	st = kv_command(kv, &r, "EVAL %s 1 %s %s %s", script, key, import_status_name(from),
+	    import_status_name(to));
+	if (st != TC_OK)
+		return st;
+	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+	freeReplyObject(r);
+	return ok ? TC_OK : TC_CONFLICT;
+}
+
+tc_status
+import_set_progress(struct kv *kv, uint64_t t, const char *id, long done, long total)
+{
+	char key[TC_KEY_MAX], d[24], n[24];
+
+	key_state(key, sizeof(key), t, id);
+	snprintf(d, sizeof(d), "%ld", done);
+	snprintf(n, sizeof(n), "%ld", total);
+	return kv_exec(kv, "HSET %s progress_done %s progress_total %s", key, d, n);
+}
+
+tc_status
+import_fail(struct kv *kv, uint64_t t, const char *id, const char *code, const char *message,
+    const char *las_message)
+{
+	return import_fail_to(kv, t, id, IMPORT_FAILED, code, message, las_message);
+}
+
+tc_status
+import_fail_to(struct kv *kv, uint64_t t, const char *id, enum import_status status,
+    const char *code, const char *message, const char *las_message)
+{
+	char key[TC_KEY_MAX];
+
+	key_state(key, sizeof(key), t, id);
+	return kv_exec(kv, "HSET %s status %s error_code %s error_message %s las_message %s",
+	    key, import_status_name(status), code, message, las_message != NULL ? las_message : "");
+}
+
+static void
+drop_staged(struct kv *kv, uint64_t t, const char *id)
+{
+	char key[TC_KEY_MAX];
+
+	for (int k = 0; k <= IMPORT_KIND_MAX; k++) {
+		key_blob(key, sizeof(key), t, id, k < IMPORT_KIND_MAX ?
+		    import_kind_name((enum import_kind)k) : "warnings");
+		(void)kv_exec(kv, "DEL %s", key);
+	}
+	key_decisions(key, sizeof(key), t, id);
+	(void)kv_exec(kv, "DEL %s", key);
+	key_file(key, sizeof(key), t, id);
+	(void)kv_exec(kv, "DEL %s", key);
+}
+
+/* Clears the school's pointer if it still points at id. */
+static void
+release_current(struct kv *kv, uint64_t t, const char *id)
+{
+	static const char script[] =
+	    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
+	    "else return 0 end";
+	char cur[TC_KEY_MAX];
+	redisReply *r;
+
+	key_current(cur, sizeof(cur), t);
+	if (kv_command(kv, &r, "EVAL %s 1 %s %s", script, cur, id) == TC_OK)
+		freeReplyObject(r);
+}
+
+tc_status
+import_finish(struct kv *kv, uint64_t t, const char *id, const char *result)
+{
+	char key[TC_KEY_MAX];
+	tc_status st;
+
+	key_state(key, sizeof(key), t, id);
+	if ((st = kv_exec(kv, "HSET %s status applied result %s", key, result)) != TC_OK)
+		return st;
+	drop_staged(kv, t, id);
+	release_current(kv, t, id);
+	return TC_OK;
+}
+
+tc_status
+import_cancel(struct kv *kv, uint64_t t, const char *id)
+{
+	struct import_state s;
+	char key[TC_KEY_MAX];
+	tc_status st;
+
+	if ((st = import_get(kv, t, id, &s)) != TC_OK)
+		return st;
+	if (s.status == IMPORT_APPLYING || s.status == IMPORT_APPLIED)
+		return TC_CONFLICT;
+	if (s.status == IMPORT_CANCELLED)
+		return TC_OK;
+	key_state(key, sizeof(key), t, id);
+	if ((st = kv_exec(kv, "HSET %s status cancelled", key)) != TC_OK)
+		return st;
+	drop_staged(kv, t, id);
+	release_current(kv, t, id);
+	return TC_OK;
+}
+
+tc_status
+import_store_records(struct kv *kv, const struct config *cfg, uint64_t t, const char *id,
+    enum import_kind k, json_t *records)
+{
+	return import_store_blob(kv, cfg, t, id, import_kind_name(k), records);
+}
+
+tc_status
+import_load_records(struct kv *kv, uint64_t t, const char *id, enum import_kind k, json_t **out)
+{
+	return import_load_blob(kv, t, id, import_kind_name(k), out);
+}
+
+tc_status
+import_store_blob(struct kv *kv, const struct config *cfg, uint64_t t, const char *id,
+    const char *name, json_t *records)
+{
+	char key[TC_KEY_MAX], ttl[24];
+	char *text;
+	tc_status st;
+
+	key_blob(key, sizeof(key), t, id, name);
+	text = json_dumps(records, JSON_COMPACT);
+	json_decref(records);
+	if (text == NULL)
+		return TC_INTERNAL;
+	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
+	st = kv_exec(kv, "SET %s %b EX %s", key, text, strlen(text), ttl);
+	free(text);
+	return st;
+}
+
+tc_status
+import_load_blob(struct kv *kv, uint64_t t, const char *id, const char *name, json_t **out)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+
+	key_blob(key, sizeof(key), t, id, name);
+	if ((st = kv_command(kv, &r, "GET %s", key)) != TC_OK)
+		return st;
+	if (r->type == REDIS_REPLY_STRING)
+		*out = json_loadb(r->str, r->len, 0, NULL);
+	else
+		*out = json_array();
+	freeReplyObject(r);
+	if (*out == NULL || !json_is_array(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return TC_INTERNAL;
+	}
+	return TC_OK;
+}
+
+tc_status
+import_load_decisions(struct kv *kv, uint64_t t, const char *id, json_t **out)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+
+	key_decisions(key, sizeof(key), t, id);
+	if ((st = kv_command(kv, &r, "HGETALL %s", key)) != TC_OK)
+		return st;
+	if ((*out = json_object()) == NULL) {
+		freeReplyObject(r);
+		return TC_INTERNAL;
+	}
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		json_t *v = json_loadb(r->element[i + 1]->str, r->element[i + 1]->len, 0, NULL);
+
+		if (v != NULL)
+			json_object_set_new(*out, r->element[i]->str, v);
+	}
+	freeReplyObject(r);
+	return TC_OK;
+}
+
+tc_status
+import_store_decisions(struct kv *kv, const struct config *cfg, uint64_t t, const char *id,
+    json_t *decisions)
+{
+	char key[TC_KEY_MAX], ttl[24];
+	const char *k;
+	json_t *v;
+	tc_status st = TC_OK;
+
+	key_decisions(key, sizeof(key), t, id);
+	json_object_foreach(decisions, k, v) {
+		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		if (text == NULL)
+			return TC_INTERNAL;
+		st = kv_exec(kv, "HSET %s %s %s", key, k, text);
+		free(text);
+		if (st != TC_OK)
+			return st;
+	}
+	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
+	return kv_exec(kv, "EXPIRE %s %s", key, ttl);
+}
+
+tc_status
+import_store_file(struct kv *kv, const struct config *cfg, uint64_t t, const char *id,
+    const char *buf, size_t len)
+{
+	char key[TC_KEY_MAX], ttl[24];
+
+	key_file(key, sizeof(key), t, id);
+	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
+	return kv_exec(kv, "SET %s %b EX %s", key, buf, len, ttl);
+}
+
+tc_status
+import_load_file(struct kv *kv, uint64_t t, const char *id, char **buf, size_t *len)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+
+	key_file(key, sizeof(key), t, id);
+	if ((st = kv_command(kv, &r, "GET %s", key)) != TC_OK)
+		return st;
+	if (r->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		return TC_NOT_FOUND;
+	}
+	if ((*buf = malloc(r->len + 1)) == NULL) {
+		freeReplyObject(r);
+		return TC_INTERNAL;
+	}
+	memcpy(*buf, r->str, r->len);
+	(*buf)[r->len] = '\0';
+	*len = r->len;
+	freeReplyObject(r);
+	return TC_OK;
+}
+
+json_t *
+import_state_json(const struct import_state *s)
+{
+	char year[16];
+	json_t *o, *err = json_null(), *result = json_null();
+
+	snprintf(year, sizeof(year), "%d-%d", s->year, s->year + 1);
+	if (s->error_code[0] != '\0')
+		err = json_pack("{s:s, s:s, s:s?}", "code", s->error_code, "message",
+		    s->error_message, "las_message", s->las_message[0] != '\0' ? s->las_message : NULL);
+	if (s->result[0] != '\0' && (result = json_loads(s->result, 0, NULL)) == NULL)
+		result = json_null();
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:I}, s:o, s:o}",
+	    "id", s->id, "status", import_status_name(s->status), "school_year", year,
+	    "kind", s->kind, "source", s->source, "started_by", s->started_by,
+	    "progress", "done", (json_int_t)s->progress_done, "total", (json_int_t)s->progress_total,
+	    "error", err, "result", result);
+	return o;
+}

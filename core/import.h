@@ -1,0 +1,141 @@
+/*
+ * import.h - an import from the LAS in progress: its life in Redis.
+ *
+ * One import at a time per school (tc:{t}:import:current holds its id).  Its
+ * state is a hash tc:{t}:import:<id>; the staged records (import_stage.h)
+ * and the administrator's choices live beside it; all expire after
+ * import.ttl_days.  Nothing of an import is in MariaDB before it is applied
+ * (import_apply.h); losing Redis loses no record, the import is fetched again.
+ *
+ * Life: fetching → review → applying → applied, or failed (retry → fetching),
+ * or cancelled (staged data deleted) from any state but applying/applied.
+ */
+#ifndef TC_IMPORT_H
+#define TC_IMPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "kv.h"
+#include "status.h"
+
+#define IMPORT_ID_LEN	18	/* decimal digits, no leading zero */
+
+enum import_status {
+	IMPORT_FETCHING = 0,
+	IMPORT_REVIEW,
+	IMPORT_APPLYING,
+	IMPORT_APPLIED,
+	IMPORT_FAILED,
+	IMPORT_CANCELLED,
+	IMPORT_STATUS_MAX
+};
+
+/* The kinds of staged records, also the tabs of the review. */
+enum import_kind {
+	IMPORT_GROUP = 0,
+	IMPORT_STUDENT,
+	IMPORT_TEACHER,
+	IMPORT_LEAVER,
+	IMPORT_KIND_MAX
+};
+
+struct import_state {
+	char		id[IMPORT_ID_LEN + 1];
+	enum import_status status;
+	int		year;			/* first calendar year */
+	char		kind[16];		/* transition | resync */
+	char		source[8];		/* las | file */
+	char		started_by[8];		/* user | auto | operator */
+	uint64_t	actor;			/* user id, 0 when none */
+	long long	started_at;		/* clock time */
+	long		progress_done;
+	long		progress_total;
+	char		error_code[64];		/* when failed */
+	char		error_message[256];	/* Dutch, for the portal */
+	char		las_message[512];	/* the LAS's own words, or "" */
+	char		result[2048];		/* JSON counts, when applied */
+};
+
+const char	*import_status_name(enum import_status);
+const char	*import_kind_name(enum import_kind);
+int		 import_kind_parse(const char *s);	/* -1 when unknown */
+
+/*
+ * Starts an import for year (fetching).  TC_CONFLICT when the school has an
+ * import in progress: *out is then that import.
+ */
+tc_status	import_start(struct kv *, const struct config *, uint64_t tenant_id, int year,
+		    const char *kind, const char *source, const char *started_by,
+		    uint64_t actor, long long now, struct import_state *out);
+
+/* The import id of the school; TC_NOT_FOUND when none is in progress. */
+tc_status	import_current(struct kv *, uint64_t tenant_id, struct import_state *out);
+
+/* The import id of the school.  TC_NOT_FOUND for an unknown (or expired) id. */
+tc_status	import_get(struct kv *, uint64_t tenant_id, const char *id, struct import_state *out);
+
+/* True for IMPORT_ID_LEN digits without a leading zero. */
+bool		import_id_valid(const char *id);
+
+/* Moves the import to status (and clears the error when leaving failed). */
+tc_status	import_set_status(struct kv *, uint64_t tenant_id, const char *id,
+		    enum import_status status);
+
+/* Moves from one status to another only if it is still in from (atomic).
+ * TC_CONFLICT when it was not. */
+tc_status	import_transition(struct kv *, uint64_t tenant_id, const char *id,
+		    enum import_status from, enum import_status to);
+
+tc_status	import_set_progress(struct kv *, uint64_t tenant_id, const char *id, long done,
+		    long total);
+
+/* Marks the import failed with a code, a Dutch message and the LAS's words. */
+tc_status	import_fail(struct kv *, uint64_t tenant_id, const char *id, const char *code,
+		    const char *message, const char *las_message);
+
+/* The same, but to status (an apply that failed goes back to review). */
+tc_status	import_fail_to(struct kv *, uint64_t tenant_id, const char *id,
+		    enum import_status status, const char *code, const char *message,
+		    const char *las_message);
+
+/* Marks it applied with the result (JSON text) and drops the staged data. */
+tc_status	import_finish(struct kv *, uint64_t tenant_id, const char *id, const char *result);
+
+/* Cancels: staged data deleted, the school free for a new import.
+ * TC_CONFLICT while applying or once applied. */
+tc_status	import_cancel(struct kv *, uint64_t tenant_id, const char *id);
+
+/* The staged records of one kind: a JSON array (stolen by store; load gives
+ * a new reference the caller decrefs).  An absent kind loads as []. */
+tc_status	import_store_records(struct kv *, const struct config *, uint64_t tenant_id,
+		    const char *id, enum import_kind, json_t *records);
+tc_status	import_load_records(struct kv *, uint64_t tenant_id, const char *id,
+		    enum import_kind, json_t **out);
+
+/* The same for any named part ("warnings": an array of {kind, key, ...}). */
+tc_status	import_store_blob(struct kv *, const struct config *, uint64_t tenant_id,
+		    const char *id, const char *name, json_t *value);
+tc_status	import_load_blob(struct kv *, uint64_t tenant_id, const char *id, const char *name,
+		    json_t **out);
+
+/* The choices: an object "kind:key" → {"category":..,"link_id":..}. */
+tc_status	import_load_decisions(struct kv *, uint64_t tenant_id, const char *id,
+		    json_t **out);
+/* Stores many choices at once (an object as above; borrowed). */
+tc_status	import_store_decisions(struct kv *, const struct config *, uint64_t tenant_id,
+		    const char *id, json_t *decisions);
+
+/* A raw uploaded file for a file import (borrowed), and reading it back
+ * (malloc'd; caller frees). */
+tc_status	import_store_file(struct kv *, const struct config *, uint64_t tenant_id,
+		    const char *id, const char *buf, size_t len);
+tc_status	import_load_file(struct kv *, uint64_t tenant_id, const char *id, char **buf,
+		    size_t *len);
+
+/* The import as the API shows it (new reference). */
+json_t		*import_state_json(const struct import_state *);
+
+#endif

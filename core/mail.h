@@ -1,0 +1,31 @@
+/*
+ * mail.h - sending one e-mail (plain text and HTML) through the configured
+ * relay with libcurl's SMTP (smtp:// with STARTTLS when offered, smtps://,
+ * optional authentication).  The address is never logged.
+ */
+#ifndef TC_MAIL_H
+#define TC_MAIL_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "status.h"
+
+struct mail {
+	const char	*to;		/* one address */
+	const char	*subject;	/* UTF-8 */
+	const char	*text;		/* UTF-8 plain text body */
+	const char	*html;		/* UTF-8 HTML body (escaped by the caller) */
+};
+
+/*
+ * Sends m.  TC_OK when the relay accepted it; TC_UNAVAILABLE for a failure
+ * worth retrying (relay down, timeout, 4xx); TC_INVALID for a permanent one
+ * (5xx, a bad address).  err gets a short reason without the address.
+ */
+tc_status	mail_send(const struct config *, const struct mail *m, char *err, size_t errlen);
+
+/* Writes the HTML-escaped form of s into an allocated string (free()). */
+char		*mail_html_escape(const char *s);
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * handlers.c - the job kinds of tc-worker (docs/jobs.md):
+ *   import_fetch   fetch an import from the LAS into the review
+ *   import_apply   apply a reviewed import
+ *   auto_activate  2 October: activate the new year and start its import
+ *   reminder       the daily reminder e-mails of one school (reminder.c)
+ */
+#include "job.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activation.h"
+#include "import.h"
+#include "import_job.h"
+#include "jobqueue.h"
+#include "lasslot.h"
+#include "schoolyear.h"
+#include "tenant.h"
+
+#include "reminder.h"
+
+static const char *
+payload_str(const struct job *j, const char *k)
+{
+	return json_string_value(json_object_get(j->payload, k));
+}
+
+static tc_status
+job_import_fetch(struct wctx *w, const struct job *j, char *err, size_t errlen)
+{
+	const char *id = payload_str(j, "import");
+	struct import_state s;
+	struct tenant t;
+	bool got = true;
+	tc_status st;
+
+	if (id == NULL || !import_id_valid(id)) {
+		snprintf(err, errlen, "payload without an import id");
+		return TC_INVALID;
+	}
+	if ((st = import_get(w->kv, j->tenant, id, &s)) != TC_OK)
+		return st == TC_NOT_FOUND ? TC_OK : st;
+	if (s.status != IMPORT_FETCHING)
+		return TC_OK;
+	if ((st = tenant_find_by_id(w->db, j->tenant, &t)) != TC_OK)
+		return st == TC_NOT_FOUND ? TC_OK : st;
+	/* A bounded number of fetches per LAS host, over all workers. */
+	if (strcmp(s.source, "las") == 0 && t.las_url[0] != '\0') {
+		st = lasslot_take(w->kv, t.las_url, j->id, w->cfg->las_host_concurrency,
+		    w->cfg->las_timeout + 60, &got);
+		if (st != TC_OK)
+			return st;
+		if (!got)
+			return TC_CONFLICT;
+	}
+	st = import_job_fetch(w->db, w->kv, w->cfg, j->tenant, id, &w->log);
+	if (strcmp(s.source, "las") == 0 && t.las_url[0] != '\0')
+		lasslot_give(w->kv, t.las_url, j->id);
+	if (st != TC_OK)
+		snprintf(err, errlen, "fetch: %s", status_name(st));
+	return st;
+}
+
+static tc_status
+job_import_apply(struct wctx *w, const struct job *j, char *err, size_t errlen)
+{
+	const char *id = payload_str(j, "import");
+	json_int_t actor = json_integer_value(json_object_get(j->payload, "actor"));
+	tc_status st;
+
+	if (id == NULL || !import_id_valid(id)) {
+		snprintf(err, errlen, "payload without an import id");
+		return TC_INVALID;
+	}
+	st = import_job_apply(w->db, w->kv, w->cfg, j->tenant, id, (uint64_t)actor, &w->log);
+	if (st != TC_OK)
+		snprintf(err, errlen, "apply: %s", status_name(st));
+	return st;
+}
+
+/*
+ * 2 October: the school that has not activated the new year gets it, and
+ * (with a LAS link) an import started for review.  Once per school per day
+ * (a marker), and harmless again: activation of an active year is a no-op
+ * and import_start refuses a second import.
+ */
+static tc_status
+job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
+{
+	const char *date = payload_str(j, "date");
+	int year = (int)json_integer_value(json_object_get(j->payload, "year"));
+	char marker[TC_KEY_MAX], sub[48];
+	struct import_state s;
+	struct tenant t;
+	redisReply *r;
+	bool done, fresh;
+	json_t *p;
+	tc_status st;
+
+	if (date == NULL || year < 2000) {
+		snprintf(err, errlen, "payload without date and year");
+		return TC_INVALID;
+	}
+	if ((st = tenant_find_by_id(w->db, j->tenant, &t)) != TC_OK)
+		return st == TC_NOT_FOUND ? TC_OK : st;
+	if (!t.active)
+		return TC_OK;
+	snprintf(sub, sizeof(sub), "activate:%s", date);
+	kv_key(marker, sizeof(marker), j->tenant, "task", sub);
+	if ((st = kv_command(w->kv, &r, "EXISTS %s", marker)) != TC_OK)
+		return st;
+	fresh = r->type == REDIS_REPLY_INTEGER && r->integer == 0;
+	freeReplyObject(r);
+	if (!fresh)
+		return TC_OK;
+	if ((st = activation_activate(w->db, j->tenant, year, "auto", &done)) != TC_OK)
+		return st;
+	if (done && t.las_url[0] != '\0' && t.has_las_key) {
+		st = import_start(w->kv, w->cfg, j->tenant, year, "transition", "las", "auto", 0,
+		    (long long)clock_now(&w->clock, w->kv), &s);
+		if (st == TC_OK) {
+			p = json_pack("{s:s}", "import", s.id);
+			st = jobqueue_add(w->kv, "import_fetch", j->tenant, 0, p, NULL, 0);
+			json_decref(p);
+			if (st != TC_OK)
+				(void)import_cancel(w->kv, j->tenant, s.id);
+		} else if (st == TC_CONFLICT)
+			st = TC_OK;	/* an import is in progress already */
+		if (st != TC_OK)
+			return st;
+	}
+	if (done)
+		log_msg(TC_LOG_INFO, &w->log, "school year %d activated automatically", year);
+	/* The marker last: a crash before it means the (idempotent) job runs again. */
+	return kv_exec(w->kv, "SET %s 1 EX 172800", marker);
+}
+
+static const struct {
+	const char	*kind;
+	job_fn		 fn;
+} handlers[] = {
+	{ "import_fetch", job_import_fetch },
+	{ "import_apply", job_import_apply },
+	{ "auto_activate", job_auto_activate },
+	{ "reminder", job_reminder },
+};
+
+job_fn
+job_handler(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (strcmp(handlers[i].kind, kind) == 0)
+			return handlers[i].fn;
+	return NULL;
+}
