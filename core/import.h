@@ -48,7 +48,7 @@ struct import_state {
 	int		year;			/* first calendar year */
 	char		kind[16];		/* transition | resync */
 	char		source[8];		/* las | file */
-	char		started_by[8];		/* user | auto | operator */
+	char		started_by[16];		/* user | auto | operator */
 	uint64_t	actor;			/* user id, 0 when none */
 	long long	started_at;		/* clock time */
 	long		progress_done;

@@ -175,3 +175,14 @@ out:
 	free(h_id);
 	return st;
 }
+
+void
+mail_count(struct kv *kv, tc_status st)
+{
+	char key[TC_KEY_MAX];
+
+	if (kv == NULL)
+		return;
+	kv_global_key(key, sizeof(key), st == TC_OK ? "stats:mail_sent" : "stats:mail_failed");
+	(void)kv_exec(kv, "INCR %s", key);
+}

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "kv.h"
 #include "status.h"
 
 struct mail {
@@ -24,6 +25,11 @@ struct mail {
  * (5xx, a bad address).  err gets a short reason without the address.
  */
 tc_status	mail_send(const struct config *, const struct mail *m, char *err, size_t errlen);
+
+/* Counts the outcome st of one mail_send in the deployment's counters
+ * tc:stats:mail_sent and tc:stats:mail_failed (shown by /metrics).  A Redis
+ * that is down loses the count, never the e-mail. */
+void		mail_count(struct kv *, tc_status st);
 
 /* Writes the HTML-escaped form of s into an allocated string (free()). */
 char		*mail_html_escape(const char *s);

@@ -15,6 +15,9 @@
 void	api_healthz(struct request *);
 void	api_readyz(struct request *);
 
+/* api_metrics.c */
+void	api_metrics(struct request *);
+
 /* api_session.c */
 void	api_session_create(struct request *);
 void	api_session_delete(struct request *);

@@ -69,6 +69,7 @@ reset_mail(struct request *r, const struct user *u)
 		goto out;
 	st = mail_send(r->cfg, &(struct mail){ u->email, PWRESET_SUBJECT, text, html },
 	    err, sizeof(err));
+	mail_count(r->w->kv, st);
 	if (st != TC_OK)
 		log_msg(TC_LOG_ERROR, &r->log, "pwreset: sending the e-mail of user %llu: %s",
 		    (unsigned long long)u->id, err);

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "request.h"
 #include "response.h"
 #include "route.h"
@@ -40,12 +41,17 @@ static void
 serve_one(struct worker *w, FCGX_Request *f, struct arena *a)
 {
 	struct request r;
+	double ms;
 
+	metrics_begin(w->metrics);
 	if (request_init(&r, f, w, a) != TC_OK)
 		response_error(&r, 400, "bad_request", "Het verzoek is niet geldig.");
 	else
 		route_dispatch(&r);
-	log_request(&r.log, r.method, r.route, r.status, request_elapsed_ms(&r));
+	ms = request_elapsed_ms(&r);
+	log_request(&r.log, r.method, r.route, r.status, ms);
+	metrics_end(w->metrics, r.method, r.route, r.status, ms);
+	metrics_connections(w->metrics, w->index, w->db, w->kv);
 }
 
 static void *
@@ -145,6 +151,7 @@ main(int argc, char *argv[])
 	};
 	static struct config cfg;
 	struct server srv;
+	struct metrics *metrics;
 	struct worker *workers;
 	pthread_t *threads;
 	const char *path = NULL, *listen = NULL, *threads_arg = NULL;
@@ -207,10 +214,12 @@ main(int argc, char *argv[])
 	n = cfg.fcgi_threads;
 	workers = calloc((size_t)n, sizeof(*workers));
 	threads = calloc((size_t)n, sizeof(*threads));
-	if (workers == NULL || threads == NULL)
+	metrics = metrics_new(n);
+	if (workers == NULL || threads == NULL || metrics == NULL)
 		return 1;
 	for (int i = 0; i < n; i++) {
 		workers[i].cfg = &cfg;
+		workers[i].metrics = metrics;
 		workers[i].index = i;
 		workers[i].server = &srv;
 		if (pthread_create(&threads[i], NULL, thread_main, &workers[i]) != 0) {

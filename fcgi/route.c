@@ -12,6 +12,7 @@
 static const struct route routes[] = {
 	{ "GET",    "/healthz",        api_healthz,         AUTH_NONE,    false },
 	{ "GET",    "/readyz",         api_readyz,          AUTH_NONE,    false },
+	{ "GET",    "/metrics",        api_metrics,         AUTH_NONE,    false },
 	{ "POST",   "/api/session",    api_session_create,  AUTH_SCHOOL,  true },
 	{ "DELETE", "/api/session",    api_session_delete,  AUTH_SESSION, false },
 	{ "GET",    "/api/me",         api_me,              AUTH_SESSION, false },

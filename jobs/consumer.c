@@ -120,6 +120,17 @@ park_dead(struct wctx *w, const struct job *j, const char *err)
 	return st;
 }
 
+/* Counts one outcome of a job kind in tc:stats:jobs (shown by /metrics). */
+static void
+count_outcome(struct wctx *w, const char *kind, const char *outcome)
+{
+	char key[TC_KEY_MAX], field[64];
+
+	kv_global_key(key, sizeof(key), "stats:jobs");
+	snprintf(field, sizeof(field), "%s:%s", kind, outcome);
+	(void)kv_exec(w->kv, "HINCRBY %s %s 1", key, field);
+}
+
 static void
 run_job(struct wctx *w, const struct job *j)
 {
@@ -143,6 +154,9 @@ run_job(struct wctx *w, const struct job *j)
 		st = fn(w, j, err, sizeof(err));
 		set_inflight(w, "");
 	}
+	count_outcome(w, fn != NULL ? j->kind : "unknown", st == TC_OK ? "done" :
+	    st == TC_CONFLICT ? "deferred" : (st == TC_UNAVAILABLE || st == TC_INTERNAL) &&
+	    j->attempt + 1 < w->cfg->worker_max_attempts ? "retry" : "dead");
 	if (st == TC_OK) {
 		log_msg(TC_LOG_INFO, &w->log, "job %s done", j->kind);
 	} else if (st == TC_CONFLICT) {
@@ -278,6 +292,42 @@ consumer_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The process says it lives: tc:workers is a sorted set of process names
+ * ("host-pid") scored by the time of their last heartbeat (ms), read by
+ * tcctl status and /metrics.  Names not seen for a day are dropped.
+ */
+static void
+announce(struct kv *kv, const struct proc *p)
+{
+	char key[TC_KEY_MAX], name[128], now[24], old[24];
+	const char *dash;
+	long long t = now_ms();
+
+	snprintf(name, sizeof(name), "%s", p->consumers[0]);
+	if ((dash = strrchr(name, '-')) != NULL)
+		name[dash - name] = '\0';
+	kv_global_key(key, sizeof(key), "workers");
+	snprintf(now, sizeof(now), "%lld", t);
+	snprintf(old, sizeof(old), "%lld", t - 86400LL * 1000);
+	(void)kv_exec(kv, "ZADD %s %s %s", key, now, name);
+	(void)kv_exec(kv, "ZREMRANGEBYSCORE %s -inf %s", key, old);
+}
+
+/* A process that stops in order leaves tc:workers at once. */
+static void
+announce_stop(struct kv *kv, const struct proc *p)
+{
+	char key[TC_KEY_MAX], name[128];
+	const char *dash;
+
+	snprintf(name, sizeof(name), "%s", p->consumers[0]);
+	if ((dash = strrchr(name, '-')) != NULL)
+		name[dash - name] = '\0';
+	kv_global_key(key, sizeof(key), "workers");
+	(void)kv_exec(kv, "ZREM %s %s", key, name);
+}
+
 void *
 consumer_heartbeat(void *arg)
 {
@@ -289,6 +339,7 @@ consumer_heartbeat(void *arg)
 	(void)kv_open(p->cfg, &kv);
 	kv_global_key(stream, sizeof(stream), JOBQUEUE_STREAM);
 	while (!atomic_load(&p->stopping)) {
+		announce(kv, p);
 		for (int s = 0; s < every * 10 && !atomic_load(&p->stopping); s++)
 			usleep(100 * 1000);
 		for (int i = 0; i < p->nthreads; i++) {
@@ -302,6 +353,7 @@ consumer_heartbeat(void *arg)
 				    consumer, id);
 		}
 	}
+	announce_stop(kv, p);
 	kv_close(kv);
 	return NULL;
 }

@@ -161,6 +161,7 @@ job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 			continue;
 		}
 		st = send_one(w, &t, &s, &a.v[i], link, year, err, errlen);
+		mail_count(w->kv, st);
 		if (st == TC_OK) {
 			recipient_hash(a.v[i].email, hash);
 			st = db_exec(w->db, sql[SQL_RECORD], DB_ARGS(DB_INT(j->tenant), DB_STR(dedup),

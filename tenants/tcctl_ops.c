@@ -12,11 +12,14 @@
 
 #include "clock.h"
 #include "dailytask.h"
+#include "import.h"
+#include "import_job.h"
 #include "jobqueue.h"
 #include "laslink.h"
 #include "schoolyear.h"
 #include "uwlr.h"
 #include "uwlr_client.h"
+#include "year.h"
 
 int
 ctl_clock_set(struct ctl *c, int argc, char **argv)
@@ -407,5 +410,107 @@ ctl_las_fetch(struct ctl *c, int argc, char **argv)
 		printf("records written to %s\n", out);
 	}
 	uwlr_result_free(res);
+	return 0;
+}
+
+/*
+ * tcctl import run --tenant S --year Y [--apply]: the operator's import, run in
+ * this process (onboarding a school, the demo): fetch into the review, and
+ * with --apply accept the default choices and apply.  No activation window:
+ * the operator decides.  An import in progress is refused.
+ */
+int
+ctl_import_run(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tenant", required_argument, NULL, 't' },
+		{ "year", required_argument, NULL, 'y' },
+		{ "apply", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *slug = NULL, *given = NULL;
+	struct import_state s;
+	struct tenant t;
+	struct clock clk;
+	struct log_ctx lc = { NULL, NULL, "tcctl" };
+	bool apply = false;
+	int ch, year, active = 0;
+	tc_status st;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 't': slug = optarg; break;
+		case 'y': given = optarg; break;
+		case 'a': apply = true; break;
+		default: ctl_usage("unknown option %s (see tcctl --help)", argv[optind - 1]);
+		}
+	}
+	if (optind != argc || slug == NULL || given == NULL)
+		ctl_usage("usage: tcctl import run --tenant S --year Y [--apply]");
+	if (schoolyear_parse(given, &year) != TC_OK)
+		ctl_usage("--year: expected a school year such as 2027-2028");
+	ctl_find_tenant(c, slug, &t);
+	if (t.las_url[0] == '\0' || !t.has_las_key)
+		ctl_usage("school %s has no LAS link with a key", slug);
+	if ((st = year_active(ctl_db(c), t.id, &active)) != TC_OK && st != TC_NOT_FOUND)
+		return ctl_fail(st, "import");
+	if (uwlr_client_init() != TC_OK)
+		return ctl_fail(TC_INTERNAL, "libcurl");
+	clock_init(&clk, &c->cfg);
+	st = import_start(ctl_kv(c), &c->cfg, t.id, year, year == active ? "resync" : "transition",
+	    "las", "operator", 0, (long long)clock_now(&clk, ctl_kv(c)), &s);
+	if (st == TC_CONFLICT)
+		ctl_usage("school %s has an import in progress (%s, %s)", slug, s.id,
+		    import_status_name(s.status));
+	if (st != TC_OK)
+		return ctl_fail(st, "import");
+	lc.tenant = t.slug;
+	if ((st = import_job_fetch(ctl_db(c), ctl_kv(c), &c->cfg, t.id, s.id, &lc)) != TC_OK)
+		return ctl_fail(st, "import fetch");
+	(void)import_get(ctl_kv(c), t.id, s.id, &s);
+	if (s.status != IMPORT_REVIEW) {
+		fprintf(stderr, "tcctl: import %s %s: %s %s\n", s.id, import_status_name(s.status),
+		    s.error_message, s.las_message);
+		return 1;
+	}
+	printf("import %s of %s is ready for review\n", s.id, given);
+	if (!apply)
+		return 0;
+	if ((st = import_transition(ctl_kv(c), t.id, s.id, IMPORT_REVIEW, IMPORT_APPLYING)) != TC_OK ||
+	    (st = import_job_apply(ctl_db(c), ctl_kv(c), &c->cfg, t.id, s.id, 0, &lc)) != TC_OK)
+		return ctl_fail(st, "import apply");
+	(void)import_get(ctl_kv(c), t.id, s.id, &s);
+	if (s.status != IMPORT_APPLIED) {
+		fprintf(stderr, "tcctl: import %s not applied: %s\n", s.id, s.error_message);
+		return 1;
+	}
+	printf("applied: %s\n", s.result);
+	return 0;
+}
+
+/* tcctl import show --tenant S: the school's import in progress, if any. */
+int
+ctl_import_show(struct ctl *c, int argc, char **argv)
+{
+	struct import_state s;
+	struct tenant t;
+	const char *slug;
+	char year[16];
+	tc_status st;
+
+	if ((slug = tenant_option(argc, argv, NULL, NULL)) == NULL)
+		ctl_usage("usage: tcctl import show --tenant S");
+	ctl_find_tenant(c, slug, &t);
+	st = import_current(ctl_kv(c), t.id, &s);
+	if (st == TC_NOT_FOUND) {
+		printf("no import in progress\n");
+		return 0;
+	}
+	if (st != TC_OK)
+		return ctl_fail(st, "import show");
+	schoolyear_format(s.year, year, sizeof(year));
+	printf("import %s %s %s %s started by %s%s%s\n", s.id, import_status_name(s.status), year,
+	    s.kind, s.started_by, s.error_code[0] != '\0' ? ": " : "", s.error_message);
 	return 0;
 }

@@ -22,6 +22,9 @@ host_normalize(void **state)
 	assert_int_equal(tenant_host_normalize("a b", out, sizeof(out)), TC_INVALID);
 	assert_int_equal(tenant_host_normalize("evil.example/x", out, sizeof(out)), TC_INVALID);
 	assert_int_equal(tenant_host_normalize("a..b", out, sizeof(out)), TC_INVALID);
+	/* found by fuzz_host: one trailing dot is stripped, two are invalid */
+	assert_int_equal(tenant_host_normalize("ueenboom..", out, sizeof(out)), TC_INVALID);
+	assert_int_equal(tenant_host_normalize("baken.localhost..:80", out, sizeof(out)), TC_INVALID);
 	assert_int_equal(tenant_host_normalize("host:", out, sizeof(out)), TC_INVALID);
 	assert_int_equal(tenant_host_normalize("host:80x", out, sizeof(out)), TC_INVALID);
 	assert_int_equal(tenant_host_normalize("[::1]:80", out, sizeof(out)), TC_INVALID);

@@ -1,0 +1,62 @@
+// api.js - the JSON API: one fetch wrapper with the CSRF header and errors.
+//
+// Every answer that is not 2xx throws an ApiError whose message is the
+// server's Dutch error.message (shown to the user as text).
+
+let csrfToken = null;
+let onLoggedOut = null;
+
+export class ApiError extends Error {
+  constructor(status, code, message, data) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.data = data;
+  }
+}
+
+export function setCsrf(token) { csrfToken = token; }
+
+/** fn() is called when the server says the session is gone (401 not_logged_in). */
+export function setLoggedOutHandler(fn) { onLoggedOut = fn; }
+
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  const opts = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    opts.body = JSON.stringify(body);
+  }
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(path, opts);
+  } catch {
+    throw new ApiError(0, 'network', 'De server is niet bereikbaar. Controleer de verbinding en probeer het opnieuw.', null);
+  }
+  let data = null;
+  try { data = await res.json(); } catch { data = null; }
+  if (!res.ok) {
+    const e = (data && data.error) || {};
+    const err = new ApiError(res.status, e.code || `http_${res.status}`,
+      e.message || `Er ging iets mis (foutcode ${res.status}). Probeer het opnieuw.`, data);
+    if (res.status === 401 && e.code === 'not_logged_in' && onLoggedOut) onLoggedOut();
+    throw err;
+  }
+  return data;
+}
+
+export const get = (p) => api('GET', p);
+export const post = (p, b = {}) => api('POST', p, b);
+export const put = (p, b = {}) => api('PUT', p, b);
+export const del = (p) => api('DELETE', p);
+
+/** A query string from an object, leaving out empty values. */
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  }
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
