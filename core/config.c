@@ -41,6 +41,7 @@ static const struct ckey ckeys[] = {
 	S("smtp.from", smtp_from),
 	S("smtp.user", smtp_user),
 	S("smtp.password", smtp_password),
+	I("smtp.timeout_seconds", smtp_timeout, 1, 3600),
 	S("fcgi.listen", fcgi_listen),
 	I("fcgi.threads", fcgi_threads, 1, TC_THREADS_MAX),
 	S("public.scheme", public_scheme),
@@ -84,6 +85,7 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->smtp_from, sizeof(cfg->smtp_from),
 	    "Testcentrum <noreply@testcentrum.invalid>");
 	snprintf(cfg->fcgi_listen, sizeof(cfg->fcgi_listen), "unix:/run/testcentrum/tc-fcgi.sock");
+	cfg->smtp_timeout = 60;
 	cfg->fcgi_threads = 8;
 	snprintf(cfg->public_scheme, sizeof(cfg->public_scheme), "https");
 	cfg->public_port = 0;

@@ -33,6 +33,7 @@ struct config {
 	char	smtp_from[TC_CONFIG_VALUE_MAX];
 	char	smtp_user[128];
 	char	smtp_password[TC_CONFIG_VALUE_MAX];
+	int	smtp_timeout;		/* seconds for one message */
 
 	/* tc-fcgi. */
 	char	fcgi_listen[TC_PATH_MAX];

@@ -351,15 +351,19 @@ write_all(struct db *db, uint64_t t, const struct import_state *s, const struct 
 			goto out;
 		json_object_set_new(counts, "groups_new", json_integer((json_int_t)n));
 	}
-	STEP(exec_json(db, SQL_GROUP_UPDATE, t, p->groups_upd, true, &n), "groups_updated");
+	/* "updated" counts the linked records written, changed or not. */
+	STEP(exec_json(db, SQL_GROUP_UPDATE, t, p->groups_upd, true, &n), (const char *)NULL);
+	json_object_set_new(counts, "groups_updated", json_integer((json_int_t)json_array_size(p->groups_upd)));
 	STEP(db_query(db, sql[SQL_GROUP_MAP], DB_ARGS(DB_INT(t), DB_INT(s->year)), map_row,
 	    p->group_ids), (const char *)NULL);
 	STEP(exec_json(db, SQL_STUDENT_INSERT, t, p->students_new, false, &n), "students_new");
-	STEP(exec_json(db, SQL_STUDENT_UPDATE, t, p->students_upd, true, &n), "students_updated");
+	STEP(exec_json(db, SQL_STUDENT_UPDATE, t, p->students_upd, true, &n), (const char *)NULL);
+	json_object_set_new(counts, "students_updated", json_integer((json_int_t)json_array_size(p->students_upd)));
 	STEP(db_query(db, sql[SQL_STUDENT_MAP], DB_ARGS(DB_INT(t)), map_row, p->student_ids),
 	    (const char *)NULL);
 	STEP(exec_json(db, SQL_TEACHER_INSERT, t, p->teachers_new, false, &n), "teachers_new");
-	STEP(exec_json(db, SQL_TEACHER_UPDATE, t, p->teachers_upd, true, &n), "teachers_updated");
+	STEP(exec_json(db, SQL_TEACHER_UPDATE, t, p->teachers_upd, true, &n), (const char *)NULL);
+	json_object_set_new(counts, "teachers_updated", json_integer((json_int_t)json_array_size(p->teachers_upd)));
 	STEP(db_query(db, sql[SQL_TEACHER_MAP], DB_ARGS(DB_INT(t)), map_row, p->teacher_ids),
 	    (const char *)NULL);
 	/* Memberships of the written groups are replaced by the LAS's. */

@@ -416,7 +416,12 @@ stage_teachers(struct db *db, uint64_t t, const struct uwlr_result *res, json_t 
 			diff(changes, "eckid", jstr(row, "eckid"), p->eckid);
 		}
 		groups = string_list(p->groep_keys, p->n_groep_keys);
-		json_array_extend(groups, string_list(p->sg_keys, p->n_sg_keys));
+		{
+			json_t *sg = string_list(p->sg_keys, p->n_sg_keys);
+
+			json_array_extend(groups, sg);	/* copies: sg stays ours */
+			json_decref(sg);
+		}
 		display = import_display_name(p->roepnaam, p->voorvoegsel, p->achternaam);
 		rec = json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s, s:o, s:o, s:o}",
 		    "key", key, "las_key", p->key, "eckid", p->eckid,

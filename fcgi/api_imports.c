@@ -176,13 +176,13 @@ api_import_create(struct request *r)
 		    json_pack("{s:s}", "field", "school_year"));
 		return;
 	}
-	if ((kind = import_kind_for(r, year)) == NULL)
-		return;
 	if (r->tenant.las_url[0] == '\0' || !r->tenant.has_las_key) {
 		response_error(r, 409, "no_las_link", "Deze school heeft geen koppeling met een "
 		    "LAS. Importeer een EDEXML-bestand uit uw LAS.");
 		return;
 	}
+	if ((kind = import_kind_for(r, year)) == NULL)
+		return;
 	start_import(r, year, kind, "las", NULL, 0);
 }
 

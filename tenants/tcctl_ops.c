@@ -365,9 +365,11 @@ result_json(const struct uwlr_result *res)
 	}
 	for (size_t i = 0; i < res->n_teachers; i++) {
 		const struct uwlr_teacher *p = &res->teachers[i];
-		json_t *g = keys_json(p->groep_keys, p->n_groep_keys);
+		json_t *g = keys_json(p->groep_keys, p->n_groep_keys),
+		    *sg = keys_json(p->sg_keys, p->n_sg_keys);
 
-		json_array_extend(g, keys_json(p->sg_keys, p->n_sg_keys));
+		json_array_extend(g, sg);	/* copies */
+		json_decref(sg);
 		json_array_append_new(teachers, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 		    "key", s_or_null(p->key), "eckid", s_or_null(p->eckid),
 		    "achternaam", s_or_null(p->achternaam), "voorvoegsel", s_or_null(p->voorvoegsel),

@@ -1,0 +1,208 @@
+// tests/api/40-worker.test.mjs - tc-worker's clock-driven tasks and its job
+// stream (DESIGN.md section 2, steps 4 and 7), with the clock set by the test
+// and three tc-worker processes: automatic activation on 2 October, one
+// reminder e-mail per administrator per day until the import is applied, a
+// worker killed during a job, SMTP down for a while, Redis restarted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { env, login, tcctl, sql, sqlValue, redis, services, addSchool, mails } from './lib.mjs';
+import { tenantId, addUser } from './roster.mjs';
+
+const Y = 2031;	// a year of its own: the scans of other tests' dates do not meet it
+const extra = [];	// the two extra tc-worker processes
+let s;	// the school
+let sid;
+let admins;
+
+const lasLink = (brin) => ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
+  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function clock(at) {
+  tcctl(['clock', 'set', at]);
+  await sleep(1100);
+}
+
+async function until(fn, what, ms = 30000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last;
+    await sleep(250);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+function startWorker(name) {
+  const p = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.config, '--name', name],
+    { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, TZ: 'UTC' } });
+  extra.push(p);
+  return p;
+}
+
+/* The reminder e-mails in maildev for one address. */
+async function remindersTo(address) {
+  return (await mails()).filter((m) => m.to.some((t) => t.address === address) &&
+    /Herinnering/.test(m.subject));
+}
+
+/* Adds a school of las-sim's 99XP whose active year is year, with two admins. */
+async function school(name, year = Y - 1) {
+  const sch = addSchool({ name, extra: lasLink('99XP') });
+  sch.id = tenantId(sch.slug);
+  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${sch.id}, ${year}, 1)`);
+  const second = addUser(sch, 'admin', 'Tweede beheerder');
+  sch.admins = [sch.email, second.email];
+  sch.admin = await login(sch.host, sch.email, sch.password);
+  return sch;
+}
+
+before(async () => {
+  s = await school('Automatisch geactiveerd');
+  sid = s.id;
+  admins = s.admins;
+  startWorker('extra-1');
+  startWorker('extra-2');
+  await sleep(500);
+});
+
+after(() => {
+  for (const p of extra) p.kill('SIGTERM');
+  try { tcctl(['clock', 'reset']); } catch { /* Redis may be new */ }
+});
+
+test('1 October 23:59: nothing happens', async () => {
+  await clock(`${Y}-10-01T23:59`);
+  await sleep(3000);	// more than a tick of every worker
+  assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${sid} AND active = 1`), String(Y - 1));
+  assert.equal((await s.admin.get('/api/imports/current')).json.import, null);
+  const sy = (await s.admin.get('/api/school-year')).json;
+  assert.equal(sy.can_activate, true);
+});
+
+let imp;
+
+test('2 October: activated automatically and fetched for review, never applied', async () => {
+  await clock(`${Y}-10-02T00:01`);
+  imp = await until(async () => {
+    const cur = (await s.admin.get('/api/imports/current')).json.import;
+    return cur && cur.status === 'review' ? cur : null;
+  }, 'the automatic import in review');
+  assert.equal(imp.started_by, 'auto');
+  assert.equal(imp.school_year, `${Y}-${Y + 1}`);
+  assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${sid} AND active = 1`), String(Y));
+  assert.equal(sqlValue(`SELECT activated_by FROM school_years WHERE tenant_id = ${sid} AND year_start = ${Y}`), 'auto');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${sid} AND action = 'school_year_activate_auto'`), '1');
+  await sleep(3000);
+  assert.equal((await s.admin.get(`/api/imports/${imp.id}`)).json.status, 'review', 'never applied by itself');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid}`), '0');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM school_years WHERE tenant_id = ${sid}`), '2', 'last year stays');
+});
+
+test('reminders at 08:00 on 2 and 3 October: one e-mail per administrator per day, with three workers', async () => {
+  for (const [day, n] of [[2, 1], [3, 2]]) {
+    await clock(`${Y}-10-0${day}T08:00`);
+    for (const a of admins) await until(async () => (await remindersTo(a)).length >= n, `reminder ${n} to ${a}`);
+    await sleep(3000);	// time for a second one, which must not come
+    for (const a of admins) assert.equal((await remindersTo(a)).length, n, `${a} on day ${day}`);
+  }
+  const m = (await remindersTo(admins[0]))[0];
+  const link = `http://${s.host}:${env.port}/#/import/${imp.id}`;
+  assert.ok(m.text.includes(link), m.text);
+  assert.ok(m.html.includes(link));
+  assert.match(m.subject, new RegExp(`${Y}-${Y + 1}`));
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND kind = 'reminder'`), '4');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND recipient_hash LIKE '%@%'`), '0');
+});
+
+test('SMTP down at 08:00 on 4 October: delivered later, once', async () => {
+  const pid = Number(readFileSync(path.join(env.servicesDir, 'run', 'maildev.pid'), 'utf8'));
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await clock(`${Y}-10-04T08:00`);
+    await sleep(7000);	// the first try times out (smtp.timeout_seconds 5)
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  for (const a of admins) await until(async () => (await remindersTo(a)).length >= 3, `the late reminder to ${a}`, 60000);
+  await sleep(4000);
+  for (const a of admins) assert.equal((await remindersTo(a)).length, 3, a);
+});
+
+test('applied on the 4th: no reminder on the 5th', async () => {
+  const res = await s.admin.post(`/api/imports/${imp.id}/apply`);
+  assert.ok([200, 202].includes(res.status), res.text);
+  await until(async () => (await s.admin.get(`/api/imports/${imp.id}`)).json.status === 'applied', 'applied');
+  await clock(`${Y}-10-05T08:30`);
+  await sleep(4000);
+  for (const a of admins) assert.equal((await remindersTo(a)).length, 3, a);
+});
+
+test('a worker killed during a job: another one finishes it', async () => {
+  // A slow LAS for this school: the fetch takes 6 s.
+  const conf = readFileSync(env.lasConf, 'utf8');
+  const key = readFileSync(env.lasKeyFile, 'utf8').trim();
+  writeFileSync(env.lasConf, `${conf}\n[school 99XS 00]\nkey = ${key}\nklantcode = TC\nklantnaam = Testcentrum\n` +
+    'generate = seed=3 pupils=30 groups=2 teachers=2 sector=po first_year=2025-2026\nlatency_ms = 6000\nfault = none\n');
+  try {
+    const slow = addSchool({ name: 'Trage LAS', extra: lasLink('99XS') });
+    const slowId = tenantId(slow.slug);
+    sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${slowId}, ${Y}, 1)`);
+    const ss = await login(slow.host, slow.email, slow.password);
+    await sleep(1100);	// las-sim sees the new school
+    const res = await ss.post('/api/imports', { school_year: `${Y}-${Y + 1}` });
+    assert.equal(res.status, 202, res.text);
+    // Find the consumer that holds the fetch (XPENDING: id, consumer, idle,
+    // deliveries per entry) and kill its process.
+    const consumer = await until(async () => {
+      const lines = redis(['XPENDING', 'tc:jobs', 'workers', '-', '+', '1']).split('\n');
+      return lines.length >= 4 ? lines[1] : null;
+    }, 'the fetch to be taken by a worker', 10000);
+    const name = consumer.replace(/-\d+$/, '');	/* "<process name>-<thread>" */
+    const victim = extra.find((p) => name === `extra-${extra.indexOf(p) + 1}`);
+    if (victim) {
+      victim.kill('SIGKILL');
+    } else {
+      // The services' worker ("host-pid") took it.
+      const pid = Number(name.split('-').pop());
+      process.kill(pid, 'SIGKILL');
+    }
+    const done = await until(async () => {
+      const cur = (await ss.get(`/api/imports/${res.json.import.id}`)).json;
+      return cur.status === 'review' ? cur : null;
+    }, 'the fetch finished by another worker', 40000);
+    assert.equal(done.counts.student.new, 30);
+    if (!victim) services('start-one', 'tc-worker');
+  } finally {
+    writeFileSync(env.lasConf, conf);
+  }
+});
+
+test('jobs that keep failing are parked as dead and can be retried or dropped', async () => {
+  const out = tcctl(['jobs', 'list']);
+  assert.match(out, /stream: \d+ job\(s\)/);
+  // An unknown job kind is parked at once.
+  redis(['XADD', 'tc:jobs', '*', 'kind', 'no_such_kind', 'tenant', String(sid), 'attempt', '0', 'payload', '{}']);
+  const id = await until(async () => {
+    const m = /^ {2}(\d+-\d+)\s+no_such_kind/m.exec(tcctl(['jobs', 'list']));
+    return m ? m[1] : null;
+  }, 'the dead job');
+  assert.match(tcctl(['jobs', 'show', id]), /unknown job kind/);
+  assert.match(tcctl(['jobs', 'drop', id]), /dropped/);
+  assert.ok(!tcctl(['jobs', 'list']).includes(id));
+});
+
+test('Redis restarted: the workers go on', async () => {
+  services('restart', 'redis');
+  const again = await school('Na herstart', Y);
+  await sleep(1500);
+  await clock(`${Y}-10-06T09:00`);	// the clock is gone with Redis: set it again
+  const res = await again.admin.post('/api/imports', { school_year: `${Y}-${Y + 1}` });
+  assert.equal(res.status, 202, res.text);
+  await until(async () => (await again.admin.get(`/api/imports/${res.json.import.id}`)).json.status === 'review',
+    'a job after the Redis restart');
+});
