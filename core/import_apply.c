@@ -429,6 +429,37 @@ out:
 	return st;
 }
 
+/* Adds the result per kind in the shape of the review's counts:
+ * {group: {new, existing, skip}, ..., leaver: {archive, keep}}. */
+static void
+result_by_kind(json_t *counts, const struct import_review *rv)
+{
+	static const struct { const char *kind, *plural; } k[] = {
+		{ "group", "groups" }, { "student", "students" }, { "teacher", "teachers" }
+	};
+	json_t *review = import_review_counts(rv), *rc = json_object_get(review, "counts");
+	char f[32];
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		json_int_t n, u;
+
+		snprintf(f, sizeof(f), "%s_new", k[i].plural);
+		n = json_integer_value(json_object_get(counts, f));
+		snprintf(f, sizeof(f), "%s_updated", k[i].plural);
+		u = json_integer_value(json_object_get(counts, f));
+		json_object_set_new(counts, k[i].kind, json_pack("{s:I, s:I, s:O}", "new", n,
+		    "existing", u, "skip", json_object_get(json_object_get(rc, k[i].kind), "skip")));
+	}
+	{
+		json_int_t archived = json_integer_value(json_object_get(counts, "leavers_archived"));
+		json_int_t all = (json_int_t)json_array_size(rv->records[IMPORT_LEAVER]);
+
+		json_object_set_new(counts, "leaver", json_pack("{s:I, s:I}", "archive", archived,
+		    "keep", all - archived));
+	}
+	json_decref(review);
+}
+
 tc_status
 import_apply(struct db *db, uint64_t t, const struct import_state *s,
     const struct import_review *rv, uint64_t actor, char **result, char *err, size_t errlen)
@@ -470,6 +501,8 @@ import_apply(struct db *db, uint64_t t, const struct import_state *s,
 	    "students_updated", 0, "teachers_new", 0, "teachers_updated", 0, "memberships", 0,
 	    "teacher_groups", 0, "leavers_archived", 0, "activated", 0);
 	st = write_all(db, t, s, rv, &p, counts);
+	if (st == TC_OK)
+		result_by_kind(counts, rv);
 	if (st == TC_OK && (text = json_dumps(counts, JSON_COMPACT)) == NULL)
 		st = TC_INTERNAL;
 	if (st == TC_OK)

@@ -253,6 +253,34 @@ candidate_row(void *arg, const struct db_row *r)
 	return TC_OK;
 }
 
+/* A warning of the LAS data for the summary: {kind, key, warning, detail,
+ * message} with a Dutch message. */
+static json_t *
+warning_json(const struct uwlr_warning *w)
+{
+	static const char *const rk[] = { "school", "group", "student", "teacher" };
+	static const char *const rk_nl[] = { "School", "Groep", "Leerling", "Leerkracht" };
+	static const char *const what[UWLR_WARN_KIND_MAX] = {
+		[UWLR_WARN_UNKNOWN_GROUP_REF] = "verwijst naar een groep die het LAS niet meestuurt",
+		[UWLR_WARN_DUPLICATE_KEY] = "heeft een sleutel die vaker voorkomt",
+		[UWLR_WARN_DUPLICATE_ECKID] = "heeft een ECK-iD dat vaker voorkomt",
+		[UWLR_WARN_MISSING_FIELD] = "mist een verplicht gegeven",
+		[UWLR_WARN_BAD_JAARGROEP] = "heeft een onbekende jaargroep",
+	};
+	char *msg = NULL;
+	json_t *o;
+
+	if (asprintf(&msg, "%s %s %s%s%s%s", rk_nl[w->record], w->record_key != NULL ?
+	    w->record_key : "", (unsigned)w->kind < UWLR_WARN_KIND_MAX ? what[w->kind] : "",
+	    w->detail != NULL ? " (" : "", w->detail != NULL ? w->detail : "",
+	    w->detail != NULL ? ")" : "") < 0)
+		msg = NULL;
+	o = json_pack("{s:s, s:s?, s:s, s:s?, s:s?}", "kind", rk[w->record], "key", w->record_key,
+	    "warning", uwlr_warn_name(w->kind), "detail", w->detail, "message", msg);
+	free(msg);
+	return o;
+}
+
 static tc_status
 stage_groups(struct db *db, uint64_t t, int year, const struct uwlr_result *res, json_t *out)
 {
@@ -524,14 +552,8 @@ import_stage(struct db *db, uint64_t t, int year, const struct uwlr_result *res,
 	}
 	for (int k = 0; k < IMPORT_KIND_MAX; k++)
 		sort_records(out->records[k]);
-	for (size_t i = 0; i < res->n_warnings; i++) {
-		const struct uwlr_warning *w = &res->warnings[i];
-		static const char *const rk[] = { "school", "group", "student", "teacher" };
-
-		json_array_append_new(out->warnings, json_pack("{s:s, s:s?, s:s, s:s?}",
-		    "kind", rk[w->record], "key", w->record_key, "warning", uwlr_warn_name(w->kind),
-		    "detail", w->detail));
-	}
+	for (size_t i = 0; i < res->n_warnings; i++)
+		json_array_append_new(out->warnings, warning_json(&res->warnings[i]));
 	return TC_OK;
 }
 

@@ -1,132 +1,164 @@
 // tests/e2e/30-transition.test.mjs - Overgang nieuw schooljaar and Controle
-// import uit LAS in the browser: choose the year, Ga verder, the progress
-// bar, a failed fetch with the LAS's message and Opnieuw proberen, Gegevens
-// importeren, the tabs and categories, skipping a group moves its pupils,
-// linking a hand-entered pupil, the leavers, the summary, apply, the result;
-// and the reminder e-mail's link landing on the check screen after login.
-//
-// These tests play the import API with importmock.mjs (the contract of
-// issue 6) in page.route(), so they check the portal against the contract
-// whatever state tc-fcgi's import is in; the rest of the portal talks to the
-// real servers.  A test of the same flow against the real API and las-sim
-// belongs next to them once that API is finished (realApi tells).
+// import uit LAS in the browser, against the real API, tc-worker and las-sim
+// (school 99XP 00: the fixture pair small-po-2023-2024 → 2024-2025): choose
+// the year, Ga verder, the progress bar, a failed fetch with the LAS's own
+// message and Opnieuw proberen, Gegevens importeren, the tabs and categories,
+// skipping a group moves its pupils, linking a hand-entered pupil, the
+// leavers, the summary, apply, the result; and the reminder e-mail's link
+// landing on the check screen after login, with the banner on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { addSchool, env, tcctl } from '../api/lib.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { addSchool, env, tcctl, sql, sqlValue, mails } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
-import { importMock } from './importmock.mjs';
 
-const routes = execFileSync(path.join(env.bin, 'tc-fcgi'), ['--routes'], { encoding: 'utf8' });
-export const realApi = /\/api\/imports/.test(routes);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const lasLink = ['--brin', '99XP', '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
+  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
 
-let school;
 let b;
+let conf;
+
+async function clock(at) {
+  tcctl(['clock', 'set', at]);
+  await sleep(1100);
+}
+
+/* las-sim re-reads its configuration when the file changes. */
+async function lasFault(fault, latency = 0) {
+  writeFileSync(env.lasConf, conf.replace(/\[school 99XP 00\]([^[]*?)latency_ms = \d+\nfault = none/,
+    (m, body) => `[school 99XP 00]${body}latency_ms = ${latency}\nfault = ${fault}`));
+  await sleep(1100);
+}
+
+/* A school with a LAS link whose 2023-2024 was imported by the operator. */
+async function lasSchool(name) {
+  const s = addSchool({ name, extra: lasLink });
+  await clock('2023-09-01T10:00');
+  tcctl(['import', 'run', '--tenant', s.slug, '--year', '2023-2024', '--apply']);
+  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
+  return s;
+}
 
 before(async () => {
-  school = addSchool({ name: 'Daltonschool De Boomgaard' });
-  tcctl(['demo-seed', '--tenant', school.slug]);
+  conf = readFileSync(env.lasConf, 'utf8');
   b = await openBrowser();
 });
-after(async () => { if (b) await b.close(); });
+
+after(async () => {
+  writeFileSync(env.lasConf, conf);
+  tcctl(['clock', 'reset']);
+  if (b) await b.close();
+});
 
 test('transition: start, LAS error and retry, review, summary, apply', async () => {
-  const mock = importMock({ failFirst: true });
-  const page = await b.page(school.host);
-  await mock.install(page);
+  const s = await lasSchool('Daltonschool De Boomgaard');
+  sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${s.id}, 'Schmidt', 'Hannah', 'manual')`);
+  const hannah = sqlValue(`SELECT id FROM students WHERE tenant_id = ${s.id} AND source = 'manual'`);
+  await lasFault('soapfault:Client.AutorisatieOngeldig', 1500);
+  await clock('2024-08-15T10:00');
+
+  const page = await b.page(s.host);
   await page.goto(page.base);
-  await loginAs(page, school.email, school.password);
+  await loginAs(page, s.email, s.password);
   await page.locator('#menu-button').click();
-  await page.getByRole('link', { name: 'Overgang nieuw schooljaar (2027-2028)' }).click();
-  await page.getByRole('heading', { name: 'Overgang nieuw schooljaar (2027-2028)' }).waitFor();
-  await page.getByText('van 1 augustus 2027 tot en met 1 oktober 2027').waitFor();
+  await page.getByRole('link', { name: 'Overgang nieuw schooljaar (2024-2025)' }).click();
+  await page.getByRole('heading', { name: 'Overgang nieuw schooljaar (2024-2025)' }).waitFor();
+  await page.getByText('van 1 augustus 2024 tot en met 1 oktober 2024').waitFor();
   await shot(page, '20-overgang');
   await axe(page, 'overgang');
   await page.getByRole('button', { name: 'Ga verder' }).click();
 
-  // The progress bar, then the LAS's own message and Opnieuw proberen.
+  // The progress bar while the (slow) LAS is asked, then its own message.
   await page.getByRole('heading', { name: 'De gegevens worden uit het LAS opgehaald' }).waitFor();
   await page.locator('progress').waitFor();
   await shot(page, '21-ophalen');
   await axe(page, 'ophalen');
-  await page.getByText('De LAS meldt: Autorisatie mislukt: onbekende klantcode').waitFor({ timeout: 15000 });
+  await page.getByText(/De LAS meldt: .+/).waitFor({ timeout: 20000 });
   await shot(page, '22-fout-las');
   await axe(page, 'fout las');
+  await lasFault('none');
   await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
-  await page.getByRole('heading', { name: 'De gegevens zijn opgehaald' }).waitFor({ timeout: 15000 });
+  await page.getByRole('heading', { name: 'De gegevens zijn opgehaald' }).waitFor({ timeout: 20000 });
+  await page.getByText('Uit het LAS: 10 groepen, 43 leerlingen en 5 leerkrachten.').waitFor();
   await page.getByRole('link', { name: 'Gegevens importeren' }).click();
 
-  // Controle import uit LAS: tabs and categories with counts.
+  // Controle import uit LAS: the tabs with their counts.
   await page.getByRole('heading', { name: 'Controle import uit LAS' }).waitFor();
-  const tabs = await page.locator('nav.tabs a').allTextContents();
-  assert.deepEqual(tabs, ['Groepen3', 'Leerlingen6', 'Leerkrachten1', 'Vertrekkende leerlingen1']);
-  await page.getByRole('rowheader', { name: 'Groep 8b' }).waitFor();
+  const tabs = (await page.locator('nav.tabs a').allTextContents()).map((t) => t.replace(/\s+/g, ''));
+  assert.deepEqual(tabs, ['Groepen10', 'Leerlingen43', 'Leerkrachten5', 'Vertrekkendeleerlingen6']);
+  await page.getByRole('rowheader', { name: 'Groep 8' }).waitFor();
   await shot(page, '23-controle-groepen');
   await axe(page, 'controle groepen');
-  // Skip Groep 8b: its two pupils move to Niet importeren.
-  await page.getByRole('button', { name: 'Niet importeren: Groep 8b' }).click();
-  await page.getByText('2 leerlingen van deze groep zijn ook naar Niet importeren verplaatst').waitFor();
+
+  // Skip Groep 8: its pupils move to Niet importeren; and back.
+  await page.getByRole('button', { name: 'Niet importeren: Groep 8' }).click();
+  await page.getByText(/\d+ leerlingen van deze groep zijn ook naar Niet importeren verplaatst/).waitFor();
   await page.getByRole('link', { name: /^Leerlingen/ }).click();
-  await page.getByRole('rowheader', { name: 'Sem de Vries' }).waitFor();
-  await page.getByRole('button', { name: /^Niet importeren/ }).first().waitFor();
-  assert.equal(await page.locator('.subtab[data-cat="skip"] .count').textContent(), '2');
+  await page.locator('.subtab[data-cat="skip"] .count').waitFor();
+  assert.equal(await page.locator('.subtab[data-cat="skip"] .count').textContent(), '5');
+  await page.getByRole('link', { name: /^Groepen/ }).click();
   await page.locator('.subtab[data-cat="skip"]').click();
-  await page.getByRole('rowheader', { name: 'Daan Smit' }).waitFor();
-  // Such a pupil cannot go back to Nieuw: the server's message is shown.
-  await page.getByRole('button', { name: 'Nieuw: Daan Smit' }).click();
-  await page.getByText('Deze leerling zit in een groep die niet wordt geïmporteerd.').waitFor();
-  // Link a hand-entered pupil through the dialog with its candidates.
+  await page.getByRole('button', { name: 'Nieuw: Groep 8' }).click();
+  await page.getByText('Groep 8: Nieuw.').waitFor();
+
+  // Link the hand-entered Hannah Schmidt through the dialog with its candidate.
+  await page.getByRole('link', { name: /^Leerlingen/ }).click();
   await page.locator('.subtab[data-cat="new"]').click();
-  await page.getByRole('button', { name: 'Bestaand: Lotte Mulder' }).click();
+  await page.getByRole('button', { name: 'Bestaand: Hannah Schmidt' }).click();
   const dlg = page.getByRole('dialog', { name: 'Koppelen aan een bestaande leerling' });
   await dlg.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.type), 'radio');
   await shot(page, '24-koppelen');
   await axe(page, 'koppelen');
-  await dlg.getByLabel(/Lotte Mulder \(handmatig ingevoerd\)/).check();
+  await dlg.getByLabel(/Hannah Schmidt/).first().check();
   await dlg.getByRole('button', { name: 'Koppelen' }).click();
-  await page.getByText('Lotte Mulder: Bestaand.').waitFor();
-  assert.equal(mock.records.find((r) => r.key === 'S6').link.id, 77);
+  await page.getByText('Hannah Schmidt: Bestaand.').waitFor();
+  assert.equal(await page.locator('.subtab[data-cat="new"] .count').textContent(), '5');
   await shot(page, '25-controle-leerlingen');
   await axe(page, 'controle leerlingen');
-  // Bulk: the two remaining new pupils to Niet importeren and back.
-  await page.getByRole('checkbox', { name: 'Alle leerlingen op deze pagina selecteren' }).check();
-  await page.getByText('2 leerlingen geselecteerd').waitFor();
-  await page.getByRole('group', { name: 'Geselecteerde naar een andere categorie' }).getByRole('button', { name: 'Niet importeren' }).click();
-  await page.getByText('2 leerlingen: Niet importeren.').waitFor();
-  assert.equal(await page.locator('.subtab[data-cat="new"] .count').textContent(), '0');
-  // The leavers.
-  await page.getByRole('link', { name: /^Vertrekkende leerlingen/ }).click();
-  await page.getByRole('rowheader', { name: 'Fleur Bakker' }).waitFor();
-  await axe(page, 'vertrekkers');
 
-  // Summary and apply (twice: the second click is not possible, and the API
-  // would answer the same).
+  // The leavers and the new teacher.
+  await page.getByRole('link', { name: /^Vertrekkende leerlingen/ }).click();
+  await page.getByRole('rowheader', { name: 'Femke Hoekstra' }).waitFor();
+  await axe(page, 'vertrekkers');
+  await page.getByRole('link', { name: /^Leerkrachten/ }).click();
+  await page.locator('.subtab[data-cat="new"] .count').waitFor();
+  assert.equal(await page.locator('.subtab[data-cat="new"] .count').textContent(), '1');
+
+  // Summary and apply.
   await page.getByRole('link', { name: 'Naar de samenvatting' }).click();
   await page.getByRole('heading', { name: 'Samenvatting' }).waitFor();
-  await page.getByText('1 leerling die niet meer in het LAS staat, wordt gedeactiveerd').waitFor();
+  await page.getByText('5 leerlingen die niet meer in het LAS staan, worden gedeactiveerd').waitFor();
   await shot(page, '26-samenvatting');
   await axe(page, 'samenvatting');
   await page.getByRole('button', { name: 'Gegevens importeren' }).click();
-  await page.getByRole('heading', { name: 'De gegevens zijn geïmporteerd' }).waitFor({ timeout: 15000 });
-  assert.equal(mock.state.applied, 1);
-  await page.getByText('Groepen: 1 nieuw, 1 bijgewerkt, 1 niet geïmporteerd').waitFor();
+  await page.getByRole('heading', { name: 'De gegevens zijn geïmporteerd' }).waitFor({ timeout: 20000 });
+  await page.getByText('Leerlingen: 5 nieuw, 38 bijgewerkt').waitFor();
   await shot(page, '27-klaar');
   await axe(page, 'klaar');
+  assert.equal(sqlValue(`SELECT las_key FROM students WHERE tenant_id = ${s.id} AND id = ${hannah}`), 'LL11006');
+  assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${s.id} AND active = 1`), '2024');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${s.id}`), '2');
   await page.getByRole('link', { name: 'Naar Groepen beheren' }).click();
   await page.getByRole('heading', { name: 'Groepen beheren' }).waitFor();
 });
 
-test('an automatic import: banner on every page, the reminder link lands on the check screen after login', async () => {
-  const mock = importMock();
-  mock.state.imp = { id: 7, status: 'review', school_year: '2027-2028', kind: 'transition', started_by: 'auto', progress: { done: 4, total: 4 }, error: null, result: null };
-  mock.state.year = { ...mock.state.year, active: '2027-2028', next: '2028-2029', overdue: true, can_activate: false, today: '2027-10-02' };
-  const page = await b.page(school.host);
-  await mock.install(page);
-  await page.goto(`${page.base}#/import/7`);
+test('an automatic import: the reminder link lands on the check screen after login; banner on every page', async () => {
+  const s = await lasSchool('Basisschool Te Laat');
+  await clock('2024-10-02T09:00');
+  tcctl(['task', 'run', 'activate', '--tenant', s.slug]);
+  const end = Date.now() + 20000;
+  while (!/ review /.test(tcctl(['import', 'show', '--tenant', s.slug])) && Date.now() < end) await sleep(250);
+  tcctl(['task', 'run', 'reminders', '--tenant', s.slug]);
+  let mail;
+  while (!(mail = (await mails()).find((m) => m.to.some((t) => t.address === s.email))) && Date.now() < end + 20000) await sleep(250);
+  assert.ok(mail, 'no reminder e-mail');
+  const link = /http:\/\/\S+#\/import\/\d+/.exec(mail.text)[0];
+
+  const page = await b.page(s.host);
+  await page.goto(link);
   await page.getByRole('heading', { name: 'Inloggen' }).waitFor();
-  await loginAs(page, school.email, school.password);
+  await loginAs(page, s.email, s.password);
   await page.getByRole('heading', { name: 'Controle import uit LAS' }).waitFor();
   await page.getByText('Automatisch gestart').waitFor();
   await page.goto(`${page.base}#/leerlingen`);
