@@ -69,6 +69,9 @@ static const struct ckey ckeys[] = {
 	I("reminder.hour", reminder_hour, 0, 23),
 	I("activation.month", activation_month, 8, 12),
 	I("activation.day", activation_day, 1, 31),
+	B("sync.enabled", sync_enabled),
+	I("sync.hour", sync_hour, 0, 23),
+	I("sync.max_share_percent", sync_max_share, 0, 100),
 };
 
 void
@@ -108,6 +111,9 @@ config_defaults(struct config *cfg)
 	cfg->reminder_hour = 8;
 	cfg->activation_month = 10;
 	cfg->activation_day = 2;
+	cfg->sync_enabled = true;
+	cfg->sync_hour = 2;
+	cfg->sync_max_share = 10;
 }
 
 static const struct ckey *

@@ -76,6 +76,9 @@ struct config {
 	int	reminder_hour;		/* local hour of the daily reminders */
 	int	activation_month;	/* first day of automatic activation ... */
 	int	activation_day;		/* ... (default 2 October) */
+	bool	sync_enabled;		/* the nightly scan runs at all */
+	int	sync_hour;		/* local hour of the nightly LAS sync */
+	int	sync_max_share;		/* percent of the pupils a sync may change unasked */
 };
 
 /* Fills cfg with the defaults of docs/configuration.md. */

@@ -41,6 +41,16 @@ scan_school(void *arg, const struct tenant *t)
 			return TC_OK;
 		p = json_pack("{s:s, s:i}", "date", s->date, "year", s->year);
 		st = jobqueue_add(s->kv, "auto_activate", t->id, 0, p, NULL, 0);
+	} else if (strcmp(s->task, "sync") == 0) {
+		if (t->las_url[0] == '\0' || !t->has_las_key || !t->sync_enabled)
+			return TC_OK;
+		st = year_active(s->db, t->id, &active);
+		if (st == TC_NOT_FOUND)
+			return TC_OK;
+		if (st != TC_OK)
+			return st;
+		p = json_pack("{s:s}", "date", s->date);
+		st = jobqueue_add(s->kv, "sync", t->id, 0, p, NULL, 0);
 	} else {
 		st = import_current(s->kv, t->id, &imp);
 		if (st == TC_NOT_FOUND || (st == TC_OK && strcmp(imp.started_by, "auto") != 0))

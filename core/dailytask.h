@@ -1,6 +1,7 @@
 /*
  * dailytask.h - the daily tasks of each school as jobs: "activate" (the new
- * school year after 1 October: auto_activate) and "reminders" (reminder).
+ * school year after 1 October: auto_activate), "reminders" (reminder) and
+ * "sync" (the nightly LAS sync of every school with a link and sync on).
  * tc-worker's clock (jobs/tasks.c) runs them once a day; `tcctl task run`
  * runs them by hand.  The jobs themselves are guarded per school and day.
  */

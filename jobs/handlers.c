@@ -4,6 +4,7 @@
  *   import_apply   apply a reviewed import
  *   auto_activate  2 October: activate the new year and start its import
  *   reminder       the daily reminder e-mails of one school (reminder.c)
+ *   sync           the nightly LAS sync of one school (sync.c)
  */
 #include "job.h"
 
@@ -20,6 +21,7 @@
 #include "tenant.h"
 
 #include "reminder.h"
+#include "sync.h"
 
 static const char *
 payload_str(const struct job *j, const char *k)
@@ -145,6 +147,7 @@ static const struct {
 	{ "import_apply", job_import_apply },
 	{ "auto_activate", job_auto_activate },
 	{ "reminder", job_reminder },
+	{ "sync", job_sync },
 };
 
 job_fn

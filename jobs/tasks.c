@@ -56,4 +56,6 @@ tasks_tick(struct wctx *w)
 		run_scan(w, "activate", date);
 	if (hour >= w->cfg->reminder_hour)
 		run_scan(w, "reminders", date);
+	if (w->cfg->sync_enabled && hour >= w->cfg->sync_hour)
+		run_scan(w, "sync", date);
 }

@@ -6,7 +6,9 @@
  *   - from activation.month/day (2 October) 00:00: auto_activate for every
  *     school whose active year is older than the current school year;
  *   - from reminder.hour (08:00): reminder for every school whose
- *     automatically started import waits.
+ *     automatically started import waits;
+ *   - from sync.hour (02:00): sync for every school with a LAS link and
+ *     sync on (jobs/sync.h).
  * The jobs themselves are guarded per school and day, so each task happens
  * once per school per day however many workers run.
  */

@@ -839,7 +839,7 @@ static const struct command {
 	{ "jobs", "show", ctl_jobs_show, "jobs show ID                  one dead job with its error" },
 	{ "jobs", "retry", ctl_jobs_retry, "jobs retry ID                 put a dead job back on the stream" },
 	{ "jobs", "drop", ctl_jobs_drop, "jobs drop ID                  forget a dead job" },
-	{ "task", "run", ctl_task_run, "task run activate|reminders [--tenant S]   run a daily task now" },
+	{ "task", "run", ctl_task_run, "task run activate|reminders|sync [--tenant S]   run a daily task now" },
 	{ "las", "test", ctl_las_test, "las test --tenant S [--year Y]  reach the school's LAS: authorisation and counts" },
 	{ "import", "run", ctl_import_run, "import run --tenant S --year Y [--apply]  fetch into the review now; --apply accepts the defaults" },
 	{ "import", "show", ctl_import_show, "import show --tenant S       the school's import in progress" },

@@ -242,8 +242,9 @@ ctl_task_run(struct ctl *c, int argc, char **argv)
 	unsigned n = 0;
 	tc_status st;
 
-	if (argc < 2 || (strcmp(argv[1], "activate") != 0 && strcmp(argv[1], "reminders") != 0))
-		ctl_usage("usage: tcctl task run activate|reminders [--tenant S]");
+	if (argc < 2 || (strcmp(argv[1], "activate") != 0 && strcmp(argv[1], "reminders") != 0 &&
+	    strcmp(argv[1], "sync") != 0))
+		ctl_usage("usage: tcctl task run activate|reminders|sync [--tenant S]");
 	slug = tenant_option(argc - 1, argv + 1, NULL, NULL);
 	memset(&t, 0, sizeof(t));
 	if (slug != NULL)

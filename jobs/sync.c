@@ -1,0 +1,149 @@
+/* sync.c - fetch the active year, apply what needs no decision. */
+#include "sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "import_job.h"
+#include "import_review.h"
+#include "lasslot.h"
+#include "tenant.h"
+#include "year.h"
+
+enum { SQL_ACTIVE_PUPILS };
+
+static const char *const sql[] = {
+	[SQL_ACTIVE_PUPILS] = "SELECT COUNT(*) FROM students WHERE tenant_id = ? AND status = 'active'",
+};
+
+static const char *
+jstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/*
+ * The sync's own choices: leavers kept, look-alikes not imported.  Returns
+ * the number of records it would change (new or with changes).
+ */
+static long
+sync_choices(const struct import_review *rv, json_t *choices)
+{
+	json_t *rec;
+	size_t i;
+	long changes = 0;
+
+	json_array_foreach(rv->records[IMPORT_LEAVER], i, rec) {
+		char k[64];
+
+		snprintf(k, sizeof(k), "leaver:%s", jstr(rec, "key"));
+		json_object_set_new(choices, k, json_pack("{s:s}", "category", "keep"));
+	}
+	json_array_foreach(rv->records[IMPORT_STUDENT], i, rec) {
+		const char *cat = jstr(rec, "category");
+
+		if (strcmp(cat, "new") == 0 && json_array_size(json_object_get(rec, "candidates")) > 0) {
+			char *k = NULL;
+
+			if (asprintf(&k, "student:%s", jstr(rec, "key")) >= 0) {
+				json_object_set_new(choices, k, json_pack("{s:s}", "category", "skip"));
+				free(k);
+			}
+			continue;
+		}
+		if (strcmp(cat, "new") == 0 || json_array_size(json_object_get(rec, "changes")) > 0)
+			changes++;
+	}
+	return changes;
+}
+
+tc_status
+job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
+{
+	const char *date = json_string_value(json_object_get(j->payload, "date"));
+	char marker[TC_KEY_MAX], sub[48];
+	struct import_state s;
+	struct import_review rv;
+	struct tenant t;
+	long long active_pupils = 0;
+	json_t *choices;
+	redisReply *r;
+	bool fresh, got;
+	long changes;
+	int year;
+	tc_status st;
+
+	if (date == NULL) {
+		snprintf(err, errlen, "payload without a date");
+		return TC_INVALID;
+	}
+	if ((st = tenant_find_by_id(w->db, j->tenant, &t)) != TC_OK)
+		return st == TC_NOT_FOUND ? TC_OK : st;
+	if (!t.active || !t.sync_enabled || t.las_url[0] == '\0' || !t.has_las_key)
+		return TC_OK;
+	snprintf(sub, sizeof(sub), "sync:%s", date);
+	kv_key(marker, sizeof(marker), j->tenant, "task", sub);
+	if ((st = kv_command(w->kv, &r, "SET %s 1 NX EX 172800", marker)) != TC_OK)
+		return st;
+	fresh = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	if (!fresh)
+		return TC_OK;	/* done today (or being done) */
+	if ((st = year_active(w->db, j->tenant, &year)) != TC_OK)
+		return st == TC_NOT_FOUND ? TC_OK : st;
+	st = import_start(w->kv, w->cfg, j->tenant, year, "sync", "las", "sync", 0,
+	    (long long)clock_now(&w->clock, w->kv), &s);
+	if (st == TC_CONFLICT)
+		return TC_OK;	/* an import is in progress: no sync tonight */
+	if (st != TC_OK)
+		goto retry;
+	if ((st = lasslot_take(w->kv, t.las_url, j->id, w->cfg->las_host_concurrency,
+	    w->cfg->las_timeout + 60, &got)) != TC_OK || !got) {
+		(void)import_cancel(w->kv, j->tenant, s.id);
+		st = st == TC_OK ? TC_CONFLICT : st;
+		goto retry;
+	}
+	st = import_job_fetch(w->db, w->kv, w->cfg, j->tenant, s.id, &w->log);
+	lasslot_give(w->kv, t.las_url, j->id);
+	if (st != TC_OK || import_get(w->kv, j->tenant, s.id, &s) != TC_OK || s.status != IMPORT_REVIEW) {
+		/* The LAS failed: nothing changed; tomorrow night again. */
+		log_msg(TC_LOG_WARN, &w->log, "sync: fetch failed (%s)", s.error_code);
+		(void)import_cancel(w->kv, j->tenant, s.id);
+		return TC_OK;
+	}
+	if ((st = import_review_load(w->kv, j->tenant, s.id, &rv)) != TC_OK)
+		goto cancel;
+	choices = json_object();
+	changes = sync_choices(&rv, choices);
+	import_review_free(&rv);
+	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices);
+	json_decref(choices);
+	if (st == TC_OK)
+		st = db_query_int(w->db, sql[SQL_ACTIVE_PUPILS], DB_ARGS(DB_INT(j->tenant)), &active_pupils);
+	if (st != TC_OK)
+		goto cancel;
+	if (changes * 100 > (long)w->cfg->sync_max_share * (active_pupils > 0 ? active_pupils : 1)) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "De nachtelijke synchronisatie wijzigt %ld van de %lld "
+		    "leerlingen (meer dan %d%%) en wacht op uw goedkeuring.", changes, active_pupils,
+		    w->cfg->sync_max_share);
+		log_msg(TC_LOG_INFO, &w->log, "sync held: %ld change(s) of %lld pupil(s)", changes,
+		    active_pupils);
+		return import_fail_to(w->kv, j->tenant, s.id, IMPORT_REVIEW, "sync_held", msg, "");
+	}
+	if ((st = import_transition(w->kv, j->tenant, s.id, IMPORT_REVIEW, IMPORT_APPLYING)) != TC_OK)
+		return TC_OK;	/* the administrator cancelled it meanwhile */
+	st = import_job_apply(w->db, w->kv, w->cfg, j->tenant, s.id, 0, &w->log);
+	if (st == TC_OK)
+		log_msg(TC_LOG_INFO, &w->log, "sync applied: %ld change(s)", changes);
+	return st;
+cancel:
+	(void)import_cancel(w->kv, j->tenant, s.id);
+retry:
+	/* Not done tonight after all: let the retry take the marker again. */
+	(void)kv_exec(w->kv, "DEL %s", marker);
+	return st;
+}

@@ -1,0 +1,87 @@
+// tests/api/41-sync.test.mjs - the nightly LAS sync (tc-worker's "sync" job,
+// run here by hand with tcctl task run): what needs no decision is applied,
+// what does is left to the administrator, an archived pupil is never
+// reactivated, and a sync that would change too much waits for approval.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { env, login, tcctl, sql, sqlValue, addSchool } from './lib.mjs';
+import { tenantId } from './roster.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let s;
+let sid;
+
+async function clock(at) {
+  tcctl(['clock', 'set', at]);
+  await sleep(1100);
+}
+
+async function until(fn, what, ms = 20000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(200);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+const runs = () => Number(sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${sid}`));
+
+before(async () => {
+  s = addSchool({ name: 'Synchroon', extra: ['--brin', '99XP', '--dependancecode', '00',
+    '--las-url', `${env.lasHttp}/uwlr`, '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum',
+    '--las-key-file', env.lasKeyFile] });
+  sid = tenantId(s.slug);
+  await clock('2023-09-01T03:00');
+  tcctl(['import', 'run', '--tenant', s.slug, '--year', '2023-2024', '--apply']);
+  s.admin = await login(s.host, s.email, s.password);
+});
+
+after(() => {
+  tcctl(['clock', 'reset']);
+});
+
+test('the sync applies changes to linked pupils, keeps leavers and archived pupils as they are', async () => {
+  sql(`UPDATE students SET roepnaam = 'Verkeerd' WHERE tenant_id = ${sid} AND las_key = 'LL10101'`);
+  sql(`UPDATE students SET status = 'deactivated', deactivated_at = NOW() WHERE tenant_id = ${sid} AND las_key = 'LL10102'`);
+  sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${sid}, 'Handmatig', 'Henk', 'manual')`);
+  const before = runs();
+  assert.match(tcctl(['task', 'run', 'sync', '--tenant', s.slug]), /1 job/);
+  await until(() => runs() === before + 1, 'the sync to be applied');
+  const run = JSON.parse(sqlValue(`SELECT result FROM import_runs WHERE tenant_id = ${sid} ORDER BY applied_at DESC, id LIMIT 1`));
+  assert.equal(sqlValue(`SELECT kind FROM import_runs WHERE tenant_id = ${sid} AND result = '${JSON.stringify(run).replace(/'/g, "''")}'`), 'sync');
+  assert.equal(run.students_new, 0);
+  assert.equal(run.leavers_archived, 0);
+  assert.equal(run.leaver.keep, 1, 'the hand-entered pupil is listed, not archived');
+  assert.equal(sqlValue(`SELECT roepnaam FROM students WHERE tenant_id = ${sid} AND las_key = 'LL10101'`), 'Noor');
+  assert.equal(sqlValue(`SELECT status FROM students WHERE tenant_id = ${sid} AND las_key = 'LL10102'`), 'deactivated');
+  assert.equal(sqlValue(`SELECT status FROM students WHERE tenant_id = ${sid} AND achternaam = 'Handmatig'`), 'active');
+  assert.equal((await s.admin.get('/api/imports/current')).json.import, null, 'nothing left in review');
+  // Once per school per day: a second run the same day does nothing.
+  tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  await sleep(2500);
+  assert.equal(runs(), before + 1);
+});
+
+test('a sync that would change more than 10% of the pupils waits for approval', async () => {
+  sql(`UPDATE students SET roepnaam = CONCAT('X', roepnaam) WHERE tenant_id = ${sid} AND source = 'las' AND id % 3 = 0`);
+  const changed = sql(`SELECT id, roepnaam FROM students WHERE tenant_id = ${sid} ORDER BY id`);
+  await clock('2023-09-02T03:00');
+  const before = runs();
+  tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  const imp = await until(async () => {
+    const cur = (await s.admin.get('/api/imports/current')).json.import;
+    return cur && cur.status === 'review' ? cur : null;
+  }, 'the held sync');
+  assert.equal(imp.kind, 'sync');
+  assert.equal(imp.error.code, 'sync_held');
+  assert.match(imp.error.message, /wacht op uw goedkeuring/);
+  assert.equal(runs(), before);
+  assert.deepEqual(sql(`SELECT id, roepnaam FROM students WHERE tenant_id = ${sid} ORDER BY id`), changed);
+  // The administrator approves it.
+  const res = await s.admin.post(`/api/imports/${imp.id}/apply`);
+  assert.ok([200, 202].includes(res.status), res.text);
+  await until(() => runs() === before + 1, 'the approved sync');
+  assert.equal(Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid} AND roepnaam LIKE 'X%'`)), 0);
+});
