@@ -210,21 +210,23 @@ api_import_upload(struct request *r)
 		response_error(r, 413, "too_large", "Het bestand is te groot.");
 		return;
 	}
+	/* nginx buffers the body and always sends its length. */
+	if (r->content_length <= 0) {
+		response_error(r, 400, "invalid", "Het bestand is leeg.");
+		return;
+	}
 	if ((kind = import_kind_for(r, year)) == NULL)
 		return;
-	if ((buf = arena_alloc(r->arena, (size_t)(r->content_length > 0 ? r->content_length : max) + 1)) == NULL) {
+	if ((buf = arena_alloc(r->arena, (size_t)r->content_length + 1)) == NULL) {
 		response_status(r, TC_INTERNAL);
 		return;
 	}
-	{
-		long cap = r->content_length > 0 ? r->content_length : max;
-
-		while (total < cap && (n = FCGX_GetStr(buf + total, (int)(cap - total > 1 << 20 ?
-		    1 << 20 : cap - total), r->fcgx->in)) > 0)
-			total += n;
-	}
-	if (total == 0) {
-		response_error(r, 400, "invalid", "Het bestand is leeg.");
+	while (total < r->content_length && (n = FCGX_GetStr(buf + total,
+	    (int)(r->content_length - total > (1 << 20) ? (1 << 20) : r->content_length - total),
+	    r->fcgx->in)) > 0)
+		total += n;
+	if (total != r->content_length) {
+		response_error(r, 400, "invalid", "Het bestand is niet volledig ontvangen.");
 		return;
 	}
 	start_import(r, year, kind, "file", buf, (size_t)total);
