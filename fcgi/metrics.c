@@ -289,6 +289,21 @@ kv_int(struct kv *kv, const char *fmt, const char *key)
 	return v;
 }
 
+/* A counter kept as a string by INCR: its value, 0 when absent. */
+static long long
+kv_counter(struct kv *kv, const char *key)
+{
+	redisReply *r;
+	long long v = 0;
+
+	if (kv_command(kv, &r, "GET %s", key) != TC_OK)
+		return 0;
+	if (r->type == REDIS_REPLY_STRING)
+		v = strtoll(r->str, NULL, 10);
+	freeReplyObject(r);
+	return v;
+}
+
 /* The same with a second argument. */
 static long long
 kv_int2(struct kv *kv, const char *fmt, const char *key, const char *arg)
@@ -455,21 +470,16 @@ render_deployment(struct kv *kv, int alive_seconds, struct out *o)
 		    r->integer : 0);
 		freeReplyObject(r);
 	}
+	/* Two GETs, not one MGET: in a Redis Cluster the keys may sit on
+	 * different shards (docs/scaling.md). */
 	kv_global_key(key, sizeof(key), "stats:mail_sent");
-	kv_global_key(stream, sizeof(stream), "stats:mail_failed");
-	if (kv_command(kv, &r, "MGET %s %s", key, stream) == TC_OK) {
-		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
-			help(o, "tc_mail_sent_total", "counter",
-			    "E-mails handed to the mail relay by every tc-worker and tc-fcgi.");
-			put(o, "tc_mail_sent_total %lld\n", r->element[0]->str != NULL ?
-			    strtoll(r->element[0]->str, NULL, 10) : 0);
-			help(o, "tc_mail_failed_total", "counter",
-			    "E-mails the mail relay did not take (each failed try counts).");
-			put(o, "tc_mail_failed_total %lld\n", r->element[1]->str != NULL ?
-			    strtoll(r->element[1]->str, NULL, 10) : 0);
-		}
-		freeReplyObject(r);
-	}
+	help(o, "tc_mail_sent_total", "counter",
+	    "E-mails handed to the mail relay by every tc-worker and tc-fcgi.");
+	put(o, "tc_mail_sent_total %lld\n", kv_counter(kv, key));
+	kv_global_key(key, sizeof(key), "stats:mail_failed");
+	help(o, "tc_mail_failed_total", "counter",
+	    "E-mails the mail relay did not take (each failed try counts).");
+	put(o, "tc_mail_failed_total %lld\n", kv_counter(kv, key));
 }
 
 long

@@ -1,0 +1,505 @@
+// tests/bench/bench.mjs - the measurements of tests/bench/run (which builds
+// build/bench, starts the servers and exports their environment).  Every
+// figure is a ratio against a baseline measured in this same run; the table
+// is printed and written to docs/performance.md.
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { env, login, tcctl, sql, sqlValue, repoRoot } from '../api/lib.mjs';
+import { services, pidOf, lasSet, lasSchool, sleep, log } from '../fault/lib.mjs';
+
+const QUICK = process.env.TC_BENCH_QUICK === '1';
+const SECS = Number(process.env.TC_BENCH_SECONDS || (QUICK ? 3 : 10));
+const work = path.join(env.servicesDir, 'bench');
+mkdirSync(work, { recursive: true });
+const rows = [];		// the table: [figure, value, baseline, ratio, goal]
+const notes = [];
+const children = [];
+
+const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '—' : Number(x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+function row(figure, value, baseline, ratio, goal = '') {
+  rows.push([figure, value, baseline, ratio === null ? '—' : fmt(ratio, 2), goal]);
+  log(`${figure}: ${value} | ${baseline} | ${ratio === null ? '—' : fmt(ratio, 2)} ${goal}`);
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
+    s.on('error', fail);
+  });
+}
+function rss(pid, field = 'VmRSS') {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+function waitFile(f, ms = 10000) {
+  const end = Date.now() + ms;
+  return (async () => {
+    while (!existsSync(f)) {
+      if (Date.now() > end) throw new Error(`${f} did not appear`);
+      await sleep(50);
+    }
+  })();
+}
+
+// --- wrk ----------------------------------------------------------------------
+
+/** wrk -t2 -c64 --latency; returns { rps, p50, p99, requests, errors, non2xx }. */
+function wrk(url, { host, headers = [], script, secs = SECS, conns = 64, envx = {} } = {}) {
+  const args = ['-t', '2', '-c', String(conns), '-d', `${secs}s`, '--latency', '--timeout', '5s'];
+  if (host) args.push('-H', `Host: ${host}`);
+  for (const h of headers) args.push('-H', h);
+  if (script) args.push('-s', script);
+  args.push(url);
+  const out = execFileSync('wrk', args, { encoding: 'utf8', env: { ...process.env, ...envx }, timeout: (secs + 60) * 1000 });
+  const ms = (s) => {
+    const m = /([\d.]+)(us|ms|s)\b/.exec(s);
+    if (!m) return NaN;
+    return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
+  };
+  const line = (re) => (re.exec(out) || [])[1];
+  const r = {
+    rps: Number(line(/Requests\/sec:\s+([\d.]+)/)),
+    p50: ms(line(/\s50%\s+(\S+)/) || ''),
+    p99: ms(line(/\s99%\s+(\S+)/) || ''),
+    requests: Number(line(/(\d+) requests in/)),
+    non2xx: Number(line(/Non-2xx or 3xx responses: (\d+)/) || 0),
+    errors: (out.match(/Socket errors:.*/) || [''])[0],
+  };
+  if (r.non2xx > 0 || r.errors) log(`wrk ${url}: ${r.non2xx} non-2xx, ${r.errors}`);
+  return r;
+}
+
+// --- servers of our own: the hello responder, tc-fcgi processes, nginx -------
+
+function start(name, cmd, args, extraEnv = {}) {
+  const logf = path.join(env.servicesDir, 'log', `bench-${name}.log`);
+  const c = spawn(cmd, args, { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+  c.stderr.on('data', (d) => { try { writeFileSync(logf, d, { flag: 'a' }); } catch { /* */ } });
+  children.push(c);
+  return c;
+}
+function stop(c) {
+  if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+}
+
+async function tcFcgi(i) {
+  const sock = path.join(work, `tcb${i}.sock`);
+  rmSync(sock, { force: true });
+  const c = start(`tc-fcgi-${i}`, path.join(env.bin, 'tc-fcgi'), ['--config', env.config, '--listen', `unix:${sock}`]);
+  await waitFile(sock);
+  c.sock = sock;
+  return c;
+}
+
+function nginxConf(ports, hello, socks) {
+  const fcgi = (upstream, extra = '') => `
+            include /etc/nginx/fastcgi_params;
+            fastcgi_split_path_info ^()(/.*)$;
+            fastcgi_param PATH_INFO $fastcgi_path_info;
+            fastcgi_param REQUEST_ID $request_id;
+            fastcgi_keep_conn on;
+            fastcgi_read_timeout 60s;${extra}
+            fastcgi_pass ${upstream};`;
+  let servers = '';
+  for (const [n, port] of Object.entries(ports)) {
+    servers += `
+    server {
+        listen 127.0.0.1:${port};
+        location = /ret { return 200 "{\\"status\\":\\"ok\\"}"; }
+        location = /hello {${fcgi('hello')} }
+        location /api/ {${fcgi(`tc${n}`)} }
+        location = /healthz {${fcgi(`tc${n}`)} }
+    }`;
+  }
+  const ups = Object.keys(ports).map((n) => `
+    upstream tc${n} {
+${socks.slice(0, Number(n)).map((s) => `        server unix:${s};`).join('\n')}
+        keepalive 2;
+    }`).join('');
+  return `# nginx of tests/bench/run: the same FastCGI settings as nginx/tc.conf.in
+# (keepalive 2 per upstream, fastcgi_keep_conn on, 2 workers); no access log.
+worker_processes 2;
+pid ${work}/nginx.pid;
+error_log ${work}/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path ${work}/tmp-body;
+    fastcgi_temp_path ${work}/tmp-fastcgi;
+    proxy_temp_path ${work}/tmp-proxy;
+    uwsgi_temp_path ${work}/tmp-uwsgi;
+    scgi_temp_path ${work}/tmp-scgi;
+    keepalive_timeout 30s;
+    keepalive_requests 100000;
+    default_type application/json;
+    upstream hello {
+        server unix:${hello};
+        keepalive 2;
+    }${ups}${servers}
+}
+`;
+}
+
+// --- the import ---------------------------------------------------------------
+
+async function poll(s, id, want, ms = 600000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await s.admin.get(`/api/imports/${id}`);
+    if (r.status === 200 && want.includes(r.json.status)) return r.json;
+    if (r.status === 200 && r.json.status === 'failed') throw new Error(`import failed: ${r.text}`);
+    if (Date.now() > end) throw new Error(`import ${id}: ${r.text}`);
+    await sleep(20);
+  }
+}
+
+function mysql(args, input) {
+  return execFileSync('mariadb', ['--no-defaults', `--socket=${env.mysqlSocket}`, '-uroot', ...args],
+    { encoding: 'utf8', input, maxBuffer: 1 << 30, timeout: 600000 });
+}
+
+/**
+ * The baseline of an apply: the rows that it wrote (tenant, users, school
+ * year, groups, pupils, memberships, teacher links), dumped as one multi-row
+ * INSERT per table and loaded in one transaction into an empty copy of the
+ * schema.  Returns milliseconds (measured by MariaDB itself).
+ */
+function insertBaseline(tid) {
+  const db = 'tc_bench_base';
+  mysql(['-e', `DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}`]);
+  mysql([db], execFileSync('mariadb-dump',
+    ['--no-defaults', `--socket=${env.mysqlSocket}`, '-uroot', '--no-data', '--skip-triggers', 'testcentrum'],
+    { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  const tables = ['users', 'school_years', 'school_groups', 'students', 'group_members', 'teacher_groups'];
+  const dumpArgs = ['--no-defaults', `--socket=${env.mysqlSocket}`, '-uroot', '--no-create-info', '--compact',
+    '--skip-triggers', '--net-buffer-length=16777216'];
+  const tenantRow = execFileSync('mariadb-dump', [...dumpArgs, `--where=id=${tid}`, 'testcentrum', 'tenants'],
+    { encoding: 'utf8', maxBuffer: 1 << 30 });
+  mysql([db], tenantRow);
+  let body = '';
+  for (const t of tables) {
+    body += execFileSync('mariadb-dump', [...dumpArgs, `--where=tenant_id=${tid}`, 'testcentrum', t],
+      { encoding: 'utf8', maxBuffer: 1 << 30 });
+  }
+  const statements = (body.match(/^INSERT INTO/gm) || []).length;
+  const script = `SET autocommit=0; SET @t=NOW(6);\n${body}\nCOMMIT;\nSELECT TIMESTAMPDIFF(MICROSECOND, @t, NOW(6));\n`;
+  const us = Number(mysql(['-N', '-B', db], script).trim().split('\n').pop());
+  mysql(['-e', `DROP DATABASE ${db}`]);
+  return { ms: us / 1000, statements };
+}
+
+async function importBench(n, brin) {
+  const groups = Math.max(4, Math.round(n / 25));
+  const s = await lasSchool(brin, `seed=${n} pupils=${n} groups=${groups} teachers=${Math.round(groups * 1.1)} sector=po first_year=2025-2026`);
+  // Baseline of the fetch: the same LAS call and parse by tcctl, without staging.
+  const out = path.join(work, `fetch-${n}.json`);
+  const f0 = Date.now();
+  tcctl(['las', 'fetch', '--tenant', s.slug, '--year', '2026-2027', '--out', out]);
+  const fetchBase = Date.now() - f0;
+  const t0 = Date.now();
+  const r = await s.admin.post('/api/imports', { school_year: '2026-2027' });
+  if (r.status !== 202) throw new Error(r.text);
+  const id = r.json.import.id;
+  await poll(s, id, ['review']);
+  const fetchMs = Date.now() - t0;
+  const t1 = Date.now();
+  const a = await s.admin.post(`/api/imports/${id}/apply`, {});
+  if (a.status !== 202 && a.status !== 200) throw new Error(a.text);
+  const done = await poll(s, id, ['applied']);
+  const applyMs = Date.now() - t1;
+  const pupils = Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${s.id}`));
+  if (pupils !== n) throw new Error(`${pupils} pupils after the apply of ${n}`);
+  const base = insertBaseline(s.id);
+  return { s, fetchMs, fetchBase, applyMs, base, result: done.result };
+}
+
+// --- the fleet (issue 5) -------------------------------------------------------
+
+async function fleet(nSchools, latency, concurrency) {
+  const brin = '74BA';
+  const tpl = await lasSchool(brin, 'seed=5 pupils=20 groups=2 teachers=2 sector=po first_year=2025-2026',
+    { latency_ms: latency });
+  // The LAS simulator with enough threads to answer `concurrency` at once.
+  services('stop-one', 'las-sim');
+  const lasSock = path.join(env.servicesDir, 'run', 'las-sim.sock');
+  start('las-sim', path.join(env.bin, 'las-sim'), ['--config', env.lasConf, '--listen', `unix:${lasSock}`,
+    '--threads', String(concurrency * 2)]);
+  await waitFile(lasSock);
+  // nSchools - 1 copies of the template school (same LAS link), each with
+  // its active year 2025-2026 and nothing done for 2026-2027.
+  const cols = sql("SELECT column_name FROM information_schema.columns WHERE table_schema='testcentrum' " +
+    "AND table_name='tenants' AND column_name NOT IN ('id','slug','name','host','created_at','updated_at') " +
+    'ORDER BY ordinal_position').map((r) => r[0]);
+  sql(`INSERT INTO tenants (slug, name, host, ${cols.join(', ')}) SELECT CONCAT('fleet-', seq), ` +
+    `CONCAT('Vloot ', seq), CONCAT('fleet-', seq, '.localhost'), ${cols.map((c) => `t.${c}`).join(', ')} ` +
+    `FROM seq_1_to_${nSchools - 1} JOIN tenants t WHERE t.id = ${tpl.id}`);
+  sql(`INSERT INTO school_years (tenant_id, year_start, active) SELECT id, 2025, 1 FROM tenants WHERE slug LIKE 'fleet-%'`);
+  const ids = [tpl.id, ...sql("SELECT id FROM tenants WHERE slug LIKE 'fleet-%'").map((r) => Number(r[0]))];
+  // Every other school of this run has moved to 2026-2027 already.
+  services('restart', 'tc-worker', {
+    TC_WORKER_THREADS: String(concurrency + 8), TC_LAS_HOST_CONCURRENCY: String(concurrency),
+  });
+  const wpid = pidOf('tc-worker');
+  const logBefore = readFileSync(path.join(env.servicesDir, 'log', 'tc-worker.log'), 'utf8').length;
+  const lua = `local n = 0
+for i, t in ipairs(ARGV) do
+  local id = redis.call('GET', 'tc:{' .. t .. '}:import:current')
+  if id and redis.call('HGET', 'tc:{' .. t .. '}:import:' .. id, 'status') == 'review' then n = n + 1 end
+end
+return n`;
+  const t0 = Date.now();
+  tcctl(['clock', 'set', '2026-10-02T00:00']);
+  let inReview = 0;
+  let peak = 0;
+  while (inReview < ids.length) {
+    if (Date.now() - t0 > 600000) throw new Error(`fleet: ${inReview} of ${ids.length} in review after 600 s`);
+    await sleep(250);
+    inReview = Number(execFileSync('redis-cli', ['-s', env.redisSocket, 'EVAL', lua, '0', ...ids.map(String)],
+      { encoding: 'utf8' }).trim());
+    peak = Math.max(peak, rss(wpid, 'VmHWM'));
+  }
+  const secs = (Date.now() - t0) / 1000;
+  const wlog = readFileSync(path.join(env.servicesDir, 'log', 'tc-worker.log'), 'utf8').slice(logBefore);
+  const fetched = new Map();
+  for (const m of wlog.matchAll(/"school":"([^"]+)"[^\n]*"message":"job import_fetch done"/g)) {
+    fetched.set(m[1], (fetched.get(m[1]) || 0) + 1);
+  }
+  const twice = [...fetched.values()].filter((v) => v > 1).length;
+  return { secs, ideal: (nSchools * latency / 1000) / concurrency, peak, fetched: fetched.size, twice };
+}
+
+// --- main -----------------------------------------------------------------------
+
+async function main() {
+  const t00 = Date.now();
+  tcctl(['clock', 'set', '2026-08-15T10:00']);
+
+  // 1. UWLR parse (issue 4): its own script, its own table.
+  log('UWLR parse (tests/bench/uwlr-parse)');
+  const uwlr = execFileSync(path.join(repoRoot, 'tests', 'bench', 'uwlr-parse'), [path.join(work, 'uwlr')],
+    { encoding: 'utf8', timeout: 900000 });
+  for (const line of uwlr.trim().split('\n').slice(1)) {
+    const c = line.trim().split(/\s+/);
+    row(`UWLR parse, ${fmt(Number(c[0]))} pupils (${c[1]} MB)`, `${c[2]} MB/s, RSS ${c[5]} MB`, `xmllint --stream ${c[3]} MB/s`,
+      Number(c[4]), '≥ 0.50');
+  }
+
+  // 2. Import fetch-to-review and apply (issue 6).
+  const sizes = QUICK ? [3000, 10000] : [3000, 30000];
+  for (const [i, n] of sizes.entries()) {
+    if (i === sizes.length - 1) services('restart', 'tc-worker');	// a fresh peak RSS
+    log(`import of ${n} pupils`);
+    const r = await importBench(n, `7${2 + i}BA`);
+    row(`import ${fmt(n)}: "Ga verder" → review`, `${fmt(r.fetchMs)} ms`, `tcctl las fetch ${fmt(r.fetchBase)} ms`,
+      r.fetchMs / r.fetchBase, n === 3000 ? '< 1 s' : '');
+    row(`import ${fmt(n)}: apply`, `${fmt(r.applyMs)} ms`,
+      `${r.base.statements} multi-row INSERTs ${fmt(r.base.ms)} ms`, r.applyMs / r.base.ms,
+      n === 3000 ? '< 1 s, ≤ 3×' : '≤ 3×');
+    if (i === sizes.length - 1) {
+      const hwm = rss(pidOf('tc-worker'), 'VmHWM');
+      row(`tc-worker peak RSS, ${fmt(n)}-pupil import`, `${fmt(hwm, 1)} MB`, '200 MB (goal)', hwm / 200, '< 1.00');
+    }
+  }
+
+  // 3. HTTP through nginx.
+  log('HTTP: the 5,000-pupil school');
+  const big = await importBench(5000, '71BA');
+  const school = { ...big.s, admin: await login(big.s.host, big.s.email, big.s.password) };
+  const ids = sql(`SELECT id FROM students WHERE tenant_id = ${school.id} ORDER BY id LIMIT 2000`).map((r) => Number(r[0]));
+  const helloSock = path.join(work, 'hello.sock');
+  start('hello', process.env.TC_BENCH_HELLO, [`unix:${helloSock}`, '8']);
+  await waitFile(helloSock);
+  const procs = [];
+  for (let i = 1; i <= 4; i++) procs.push(await tcFcgi(i));
+  const ports = { 1: await freePort(), 2: await freePort(), 4: await freePort() };
+  writeFileSync(path.join(work, 'nginx.conf'), nginxConf(ports, helloSock, procs.map((p) => p.sock)));
+  const ng = start('nginx', 'nginx', ['-p', `${work}/`, '-e', `${work}/nginx-error.log`, '-c', `${work}/nginx.conf`,
+    '-g', 'daemon off;']);
+  void ng;
+  await sleep(800);
+  const base = (n) => `http://127.0.0.1:${ports[n]}`;
+  const auth = [`Cookie: ${school.admin.cookie}`];
+  // warm-up
+  wrk(`${base(1)}/api/students?limit=50`, { host: school.host, headers: auth, secs: 2 });
+
+  const ret = wrk(`${base(1)}/ret`);
+  const hello = wrk(`${base(1)}/hello`);
+  const health = wrk(`${base(1)}/healthz`, { host: school.host });
+  row('nginx `return 200`', `${fmt(ret.rps)} req/s`, '—', 1, '');
+  row('bare libfcgi responder (8 threads)', `${fmt(hello.rps)} req/s`, 'nginx `return 200`', hello.rps / ret.rps, '');
+  row('/healthz (1 tc-fcgi × 8 threads)', `${fmt(health.rps)} req/s`, 'bare libfcgi', health.rps / hello.rps, '');
+  const students = {};
+  for (const n of [1, 2, 4]) {
+    students[n] = wrk(`${base(n)}/api/students?limit=50`, { host: school.host, headers: auth });
+  }
+  row('GET /api/students page of 50 (5,000 pupils), 1 tc-fcgi', `${fmt(students[1].rps)} req/s`, 'bare libfcgi',
+    students[1].rps / hello.rps, '≥ 0.40');
+  row('… p99 latency, 1 tc-fcgi, 64 connections', `${fmt(students[1].p99, 1)} ms`, '20 ms (goal)', students[1].p99 / 20, '< 1.00');
+  for (const n of [2, 4]) {
+    row(`GET /api/students page of 50, ${n} tc-fcgi`, `${fmt(students[n].rps)} req/s (p99 ${fmt(students[n].p99, 1)} ms)`,
+      '1 tc-fcgi', students[n].rps / students[1].rps, '');
+  }
+  const lua = path.join(work, 'deactivate.lua');
+  writeFileSync(lua, `-- POST /api/students/deactivate and /reactivate of one pupil, in turn
+local ids = { ${ids.join(', ')} }
+local n = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "${school.admin.cookie}"
+wrk.headers["X-CSRF-Token"] = "${school.admin.csrf}"
+request = function()
+  n = n + 1
+  local id = ids[(math.floor(n / 2) + math.random(0, #ids - 1)) % #ids + 1]
+  local what = (n % 2 == 0) and "deactivate" or "reactivate"
+  return wrk.format(nil, "/api/students/" .. what, nil, '{"ids":[' .. id .. ']}')
+end
+`);
+  const deact = wrk(`${base(1)}/api/students/deactivate`, { host: school.host, script: lua });
+  row('POST /api/students/deactivate (or reactivate) of one pupil', `${fmt(deact.rps)} req/s (p99 ${fmt(deact.p99, 1)} ms)`,
+    'bare libfcgi', deact.rps / hello.rps, '');
+  if (deact.non2xx) notes.push(`deactivate: ${deact.non2xx} answers were not 2xx.`);
+
+  // 4. tc-fcgi memory: a fresh process, RSS after 10,000 requests and after many more.
+  stop(procs[0]);
+  await sleep(500);
+  procs[0] = await tcFcgi(1);
+  const stopLua = path.join(work, 'stop.lua');
+  writeFileSync(stopLua, `local n = 0
+local limit = tonumber(os.getenv("LIMIT"))
+response = function() n = n + 1; if n >= limit then wrk.thread:stop() end end
+`);
+  let total = wrk(`${base(1)}/api/students?limit=50`, { host: school.host, headers: auth, script: stopLua,
+    envx: { LIMIT: '5000' }, secs: 60 }).requests;
+  const rss10k = rss(procs[0].pid);
+  const target = QUICK ? 100000 : Math.min(1000000, Math.round(students[1].rps * 240 / 10000) * 10000);
+  while (total < target) {
+    const left = target - total;
+    const secs = Math.max(2, Math.min(60, Math.ceil(left / students[1].rps)));
+    total += wrk(`${base(1)}/api/students?limit=50`, { host: school.host, headers: auth, secs }).requests;
+  }
+  const rssN = rss(procs[0].pid);
+  row(`tc-fcgi RSS after ${fmt(total)} requests`, `${fmt(rssN, 1)} MB`, `${fmt(rss10k, 1)} MB after ${fmt(10000)}`,
+    rssN / rss10k, '≤ 1.10');
+  if (total < 1000000) notes.push(`The memory figure is scaled down: ${fmt(total)} requests instead of 1,000,000 (about four minutes of the students page at the measured rate).`);
+  for (const p of procs) stop(p);
+  for (const c of children) if (c !== procs[0]) stop(c);
+
+  // 5. The fleet (issue 5), scaled down.
+  const nFleet = QUICK ? 100 : 1000;
+  log(`fleet: ${nFleet} schools × 500 ms, las.host_concurrency 32`);
+  const fl = await fleet(nFleet, 500, 32);
+  row(`fleet: ${fmt(nFleet)} schools × 500 ms LAS latency, 32 per LAS host: 2 Oct 00:00 → all in review`,
+    `${fmt(fl.secs, 1)} s`, `ideal ${fmt(fl.ideal, 1)} s`, fl.ideal / fl.secs, '≥ 0.80');
+  row('fleet: tc-worker peak RSS', `${fmt(fl.peak, 1)} MB`, '—', null, '');
+  row('fleet: schools fetched more than once', `${fl.twice} of ${fl.fetched}`, '0', null, '0');
+  notes.push(`The fleet is scaled down from 10,000 to ${fmt(nFleet)} schools (same latency and concurrency); ` +
+    `tc-worker ran with worker.threads = 40 so that 32 fetches can wait on the LAS at once, and las-sim with 64 threads.`);
+
+  tcctl(['clock', 'reset']);
+  return (Date.now() - t00) / 1000;
+}
+
+function machine() {
+  const cpu = os.cpus();
+  const ver = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8' }).split('\n')[0].trim(); } catch { return '?'; } };
+  return [
+    `- CPU: ${cpu[0].model}, ${cpu.length} logical cores; memory ${fmt(os.totalmem() / 2 ** 30, 1)} GiB`,
+    `- OS: ${ver('sh', ['-c', '. /etc/os-release; echo $PRETTY_NAME'])}, kernel ${os.release()}`,
+    `- nginx ${ver('sh', ['-c', 'nginx -v 2>&1'])}; ${ver('mariadbd', ['--version'])}; ${ver('redis-server', ['--version'])}`,
+    `- ${ver('wrk', ['-v'])}`.replace(/\s+Copyright.*/, ''),
+    `- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; optimised build (\`configure\` defaults, no sanitizers) in build/bench`,
+  ].join('\n');
+}
+
+function table() {
+  const head = ['figure', 'measured', 'baseline (same run)', 'ratio', 'goal'];
+  const all = [head, ...rows];
+  const w = head.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const text = all.map((r) => r.map((c, i) => String(c).padEnd(w[i])).join('  ')).join('\n');
+  const md = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return { text, md };
+}
+
+let failed = null;
+let secs = 0;
+try {
+  secs = await main();
+} catch (err) {
+  failed = err;
+  console.error(err);
+} finally {
+  for (const c of children) stop(c);
+  try { tcctl(['clock', 'reset']); } catch { /* */ }
+}
+const { text, md } = table();
+console.log(`\n${text}\n`);
+for (const n of notes) console.log(`note: ${n}`);
+if (!failed && !QUICK) {
+  const doc = `# Performance
+
+Written by \`tests/bench/run\` (not part of \`scripts/check\`); run it again to
+refresh this page.  Every figure is measured together with a baseline in the
+same run on the same machine and reported as a ratio: absolute numbers on a
+shared 2-core machine are noise, ratios much less so.  The run took ${fmt(secs / 60, 1)} minutes.
+
+## Machine
+
+${machine()}
+
+## Figures
+
+${md}
+
+## How each figure is taken
+
+- **HTTP** (wrk: 2 threads, 64 connections, ${SECS} s per figure, \`--latency\`):
+  a private nginx (tests/bench/run writes its configuration: 2 workers, the
+  FastCGI settings of \`nginx/tc.conf.in\` — \`fastcgi_keep_conn on\`, \`keepalive 2\`
+  per upstream — no access log) in front of the baselines and of 1, 2 or 4
+  tc-fcgi processes (8 threads each, their own sockets in one upstream).
+  \`return 200\` is nginx alone; the bare libfcgi responder is
+  \`tests/bench/fcgi_hello.c\` (8 threads, \`FCGX_Accept_r\`, a fixed JSON answer).
+  The students page is \`GET /api/students?limit=50\` of a school of 5,000
+  pupils imported from las-sim, logged in as its administrator; the write is
+  \`POST /api/students/deactivate\` and \`…/reactivate\` of one pupil in turn
+  (each with the CSRF token, each a transaction and an audit entry).
+  wrk, nginx, tc-fcgi, MariaDB and Redis share the same 2 cores.
+- **UWLR parse**: \`tests/bench/uwlr-parse\` (issue 4): the parser on a generated
+  response against \`xmllint --stream --noout\` on the same file.
+- **Import** (issue 6): a school generated by las-sim without latency; "Ga verder"
+  → review is \`POST /api/imports\` until the import is in review (polled every
+  20 ms), against \`tcctl las fetch --out\` of the same year (the same LAS call
+  and parse, without staging and matching).  The apply is
+  \`POST /api/imports/{id}/apply\` until applied, against loading exactly the
+  rows it wrote (users, school year, groups, pupils, memberships, teacher links),
+  dumped as multi-row INSERTs (one per table, \`mariadb-dump --net-buffer-length=16M\`),
+  into an empty copy of the schema in one transaction, timed by MariaDB itself.
+  The peak RSS of tc-worker is VmHWM of a worker started just before the
+  largest import.
+- **Fleet** (issue 5): schools with the active year 2025-2026 and a LAS link to
+  one las-sim school with 500 ms latency; the deployment clock is set to
+  2 October 00:00 and the time until every school's import is in review is
+  compared with schools × latency ÷ las.host_concurrency.  "Fetched more than
+  once" counts schools with two \`import_fetch done\` lines in tc-worker's log.
+- **tc-fcgi memory**: a fresh tc-fcgi process; VmRSS after the first 10,000
+  requests of the students page and after the last.
+
+## Notes
+
+${notes.map((n) => `- ${n}`).join('\n') || '- none'}
+
+## Soak
+
+\`tests/bench/soak MINUTES\` (not in CI) drives a mixed read/write load at 70% of
+the maximum it measures first and reports 5xx answers, tc-fcgi's memory and
+its open connections every 30 s.
+`;
+  writeFileSync(path.join(repoRoot, 'docs', 'performance.md'), doc);
+  console.log('wrote docs/performance.md');
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,160 @@
+// tests/fault/lib.mjs - helpers of the fault-injection scripts (issue 9).
+//
+// Each tests/fault/*.sh is one test of scripts/check (its exit status); the
+// ones written in JavaScript run a file of tests/fault/scenarios/ with node
+// and these helpers.  They drive the real servers of scripts/services
+// (TC_SERVICES_DIR) and always put things back: las-sim.conf, the clock, a
+// stopped or frozen server, a tc-worker with extra environment.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot } from '../api/lib.mjs';
+
+export { env, login, tcctl, sql, sqlValue, repoRoot };
+export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+const servicesScript = path.join(repoRoot, 'scripts', 'services');
+const lasKey = () => readFileSync(env.lasKeyFile, 'utf8').trim();
+const MARK = '# --- tests/fault';
+
+export function log(...a) {
+  console.log(`[${new Date().toISOString().slice(11, 23)}]`, ...a);
+}
+
+/** scripts/services CMD DIR [NAME], with extra environment for the server. */
+export function services(cmd, name, extraEnv = {}) {
+  const args = name ? [cmd, env.servicesDir, name] : [cmd, env.servicesDir];
+  return execFileSync(servicesScript, args, {
+    encoding: 'utf8', env: { ...process.env, TC_BIN: env.bin, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'], timeout: 180000,
+  });
+}
+
+/** The pid of a server that scripts/services started. */
+export function pidOf(name) {
+  return Number(readFileSync(path.join(env.servicesDir, 'run', `${name}.pid`), 'utf8').trim());
+}
+
+/**
+ * Our schools in las-sim.conf: { BRIN: {generate, latency_ms, fault, timeout_ms} }.
+ * Rewrites the part of the file below MARK and waits until las-sim sees it
+ * (it rereads a changed file at most once a second).
+ */
+const lasSchools = {};
+export async function lasSet(brin, fields) {
+  lasSchools[brin] = { ...(lasSchools[brin] || {}), ...fields };
+  await lasWrite();
+}
+async function lasWrite() {
+  const file = env.lasConf;
+  const base = readFileSync(file, 'utf8').split(MARK)[0].replace(/\n*$/, '\n');
+  let text = base;
+  const names = Object.keys(lasSchools);
+  if (names.length) {
+    text += `${MARK} (removed again when the fault test ends)\n`;
+    for (const brin of names) {
+      const s = lasSchools[brin];
+      text += `[school ${brin} 00]\nkey = ${lasKey()}\nklantcode = TC\nklantnaam = Testcentrum\n`;
+      for (const [k, v] of Object.entries(s)) text += `${k} = ${v}\n`;
+    }
+  }
+  writeFileSync(file, text);
+  // a new modification time that las-sim cannot miss
+  const t = Date.now() / 1000 + 1;
+  utimesSync(file, t, t);
+  await sleep(1300);
+}
+export async function lasRestore() {
+  for (const k of Object.keys(lasSchools)) delete lasSchools[k];
+  await lasWrite();
+}
+
+/**
+ * A school with the active year 2025-2026, linked to las-sim school BRIN
+ * (generated with `generate`), and a logged-in administrator.
+ */
+export async function lasSchool(brin, generate, extraLas = {}) {
+  await lasSet(brin, { generate, latency_ms: 0, fault: 'none', ...extraLas });
+  const s = addSchool({
+    name: `Storing ${brin}`,
+    extra: ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
+      '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile,
+      '--las-xsd', '2.3'],
+  });
+  s.brin = brin;
+  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
+  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${s.id}, 2025, 1)`);
+  s.admin = await login(s.host, s.email, s.password);
+  return s;
+}
+
+/** Moves the deployment's clock into the import window of 2026-2027. */
+export function inWindow() {
+  tcctl(['clock', 'set', '2026-08-15T10:00']);
+}
+
+/** GET /api/imports/{id} until its status is one of want (or time is up). */
+export async function waitStatus(s, id, want, ms = 60000) {
+  const end = Date.now() + ms;
+  let last = null;
+  while (Date.now() < end) {
+    const res = await s.admin.get(`/api/imports/${id}`);
+    last = res.json;
+    if (res.status === 200 && want.includes(last.status)) return last;
+    if (res.status === 401) throw new Error(`logged out: ${res.text}`);
+    await sleep(150);
+  }
+  throw new Error(`import ${id}: not ${want.join('/')} within ${ms} ms: ${JSON.stringify(last)}`);
+}
+
+/** POST /api/imports for 2026-2027; returns the import id. */
+export async function startImport(s) {
+  const res = await s.admin.post('/api/imports', { school_year: '2026-2027' });
+  assert.equal(res.status, 202, res.text);
+  return res.json.import.id;
+}
+
+/** The pupils of school s in MariaDB. */
+export function pupils(s) {
+  return Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${s.id}`));
+}
+
+/** Every row of school s (tables with tenant_id), as one text. */
+export function rows(tid) {
+  const tables = sql("SELECT table_name FROM information_schema.columns WHERE table_schema = 'testcentrum' " +
+    "AND column_name = 'tenant_id' AND table_name <> 'audit_log' ORDER BY table_name").map((r) => r[0]);
+  return tables.map((t) => `${t}: ${JSON.stringify(sql(`SELECT * FROM \`${t}\` WHERE tenant_id = ${tid}`)
+    .map((r) => r.join('\t')).sort())}`).join('\n');
+}
+
+/** A tc-worker of our own (not the one of scripts/services), with env. */
+export function startWorker(name, extraEnv = {}) {
+  const out = path.join(env.servicesDir, 'log', `${name}.log`);
+  const fd = execFileSync('sh', ['-c', `: >> '${out}'; echo ok`]);
+  void fd;
+  const child = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.config], {
+    env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'], detached: false,
+  });
+  child.stderr.on('data', (d) => { try { writeFileSync(out, d, { flag: 'a' }); } catch { /* */ } });
+  return child;
+}
+
+/** Runs fn, then cleanup whatever happened; exits 1 on a failure. */
+export async function main(fn, cleanup) {
+  let rc = 0;
+  try {
+    await fn();
+    log('PASS');
+  } catch (err) {
+    console.error('FAIL', err && err.stack ? err.stack : err);
+    rc = 1;
+  }
+  try {
+    await cleanup();
+  } catch (err) {
+    console.error('cleanup failed:', err);
+    rc = 1;
+  }
+  process.exit(rc);
+}
