@@ -108,18 +108,14 @@ kv_send(struct kv *kv, redisReply **reply, const char *cmd, size_t len)
 	return TC_OK;
 }
 
-tc_status
-kv_command(struct kv *kv, redisReply **reply, const char *fmt, ...)
+static tc_status
+kv_vcommand(struct kv *kv, redisReply **reply, const char *fmt, va_list ap)
 {
 	char *cmd;
-	va_list ap;
 	int len;
 	tc_status st;
 
-	va_start(ap, fmt);
-	len = redisvFormatCommand(&cmd, fmt, ap);
-	va_end(ap);
-	if (len < 0)
+	if ((len = redisvFormatCommand(&cmd, fmt, ap)) < 0)
 		return TC_INTERNAL;
 	st = kv_send(kv, reply, cmd, (size_t)len);
 	redisFreeCommand(cmd);
@@ -127,21 +123,27 @@ kv_command(struct kv *kv, redisReply **reply, const char *fmt, ...)
 }
 
 tc_status
-kv_exec(struct kv *kv, const char *fmt, ...)
+kv_command(struct kv *kv, redisReply **reply, const char *fmt, ...)
 {
-	redisReply *r;
-	char *cmd;
 	va_list ap;
-	int len;
 	tc_status st;
 
 	va_start(ap, fmt);
-	len = redisvFormatCommand(&cmd, fmt, ap);
+	st = kv_vcommand(kv, reply, fmt, ap);
 	va_end(ap);
-	if (len < 0)
-		return TC_INTERNAL;
-	st = kv_send(kv, &r, cmd, (size_t)len);
-	redisFreeCommand(cmd);
+	return st;
+}
+
+tc_status
+kv_exec(struct kv *kv, const char *fmt, ...)
+{
+	redisReply *r;
+	va_list ap;
+	tc_status st;
+
+	va_start(ap, fmt);
+	st = kv_vcommand(kv, &r, fmt, ap);
+	va_end(ap);
 	if (st == TC_OK)
 		freeReplyObject(r);
 	return st;

@@ -1,8 +1,27 @@
 /* ratelimit.c - INCR with an expiry set at the first failure. */
 #include "ratelimit.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "limits.h"
+
+int
+ratelimit_email_key(char *buf, size_t size, uint64_t tenant_id, const char *kind,
+    const char *email)
+{
+	unsigned char h[16];
+	char hex[33], lower[TC_EMAIL_MAX + 1];
+	size_t i;
+
+	for (i = 0; email[i] != '\0' && i < TC_EMAIL_MAX; i++)
+		lower[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] + 32 : email[i]);
+	lower[i] = '\0';
+	crypto_generichash(h, sizeof(h), (const unsigned char *)lower, i, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return kv_key(buf, size, tenant_id, kind, hex);
+}
 
 tc_status
 ratelimit_check(struct kv *kv, const char *key, int max, bool *blocked, int *retry_after)

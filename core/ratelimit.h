@@ -5,9 +5,16 @@
 #define TC_RATELIMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "kv.h"
 #include "status.h"
+
+/* The key tc:{tenant}:<kind>:<hash of the lower-cased e-mail> of an account's
+ * counter (the address itself is never a key).  -1 when it does not fit. */
+int		ratelimit_email_key(char *buf, size_t size, uint64_t tenant_id, const char *kind,
+		    const char *email);
 
 /* Sets *blocked and *retry_after (seconds) when key has max or more
  * failures in its window.  Does not count. */

@@ -15,8 +15,8 @@ session_random_token(char out[TC_TOKEN_HEX + 1])
 	sodium_bin2hex(out, TC_TOKEN_HEX + 1, raw, sizeof(raw));
 }
 
-static int
-token_valid(const char *token)
+bool
+session_token_valid(const char *token)
 {
 	size_t n = 0;
 
@@ -28,16 +28,22 @@ token_valid(const char *token)
 	return n == TC_TOKEN_HEX;
 }
 
-/* The Redis key of a token: its BLAKE2b hash, never the token itself. */
-static int
-session_key(char *buf, size_t size, uint64_t tenant_id, const char *token)
+int
+session_token_key(char *buf, size_t size, uint64_t tenant_id, const char *kind, const char *token)
 {
 	unsigned char h[32];
 	char hex[65];
 
+	/* BLAKE2b of the token: a Redis dump gives no usable token. */
 	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	return kv_key(buf, size, tenant_id, "session", hex);
+	return kv_key(buf, size, tenant_id, kind, hex);
+}
+
+static int
+session_key(char *buf, size_t size, uint64_t tenant_id, const char *token)
+{
+	return session_token_key(buf, size, tenant_id, "session", token);
 }
 
 static int
@@ -106,7 +112,7 @@ session_lookup(struct kv *kv, const struct config *cfg, uint64_t tenant_id, cons
 	redisReply *r, *e;
 	tc_status st;
 
-	if (!token_valid(token))
+	if (!session_token_valid(token))
 		return TC_NOT_FOUND;
 	if (session_key(key, sizeof(key), tenant_id, token) != 0)
 		return TC_INTERNAL;
@@ -146,7 +152,7 @@ session_destroy(struct kv *kv, uint64_t tenant_id, const char *token)
 	redisReply *r;
 	tc_status st;
 
-	if (!token_valid(token))
+	if (!session_token_valid(token))
 		return TC_OK;
 	if (session_key(key, sizeof(key), tenant_id, token) != 0)
 		return TC_INTERNAL;

@@ -10,6 +10,7 @@
 #ifndef TC_SESSION_H
 #define TC_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -43,5 +44,13 @@ tc_status	session_destroy_user(struct kv *, uint64_t tenant_id, uint64_t user_id
 
 /* Writes 32 random bytes as 64 hex characters plus NUL into out. */
 void		session_random_token(char out[TC_TOKEN_HEX + 1]);
+
+/* True for a token of session_random_token's shape. */
+bool		session_token_valid(const char *token);
+
+/* The Redis key tc:{tenant}:<kind>:<hash of token>: secret tokens (sessions,
+ * password resets) are never stored themselves.  -1 when it does not fit. */
+int		session_token_key(char *buf, size_t size, uint64_t tenant_id, const char *kind,
+		    const char *token);
 
 #endif

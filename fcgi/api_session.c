@@ -49,16 +49,7 @@ static void
 login_keys(const struct request *r, const char *email, char *acct, size_t asize, char *addr,
     size_t bsize)
 {
-	unsigned char h[16];
-	char hex[33], lower[TC_EMAIL_MAX + 1];
-	size_t i;
-
-	for (i = 0; email[i] != '\0' && i < TC_EMAIL_MAX; i++)
-		lower[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] + 32 : email[i]);
-	lower[i] = '\0';
-	crypto_generichash(h, sizeof(h), (const unsigned char *)lower, i, NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	kv_key(acct, asize, r->tenant.id, "login-fail", hex);
+	ratelimit_email_key(acct, asize, r->tenant.id, "login-fail", email);
 	snprintf(addr, bsize, "tc:login-fail-addr:%.64s", r->remote_addr);
 }
 
