@@ -59,6 +59,7 @@ static const struct ckey ckeys[] = {
 	B("session.secure_cookie", session_secure_cookie),
 	I("login.max_failures", login_max_failures, 1, 1000),
 	I("login.window_seconds", login_window, 1, 86400),
+	I("login.max_failures_per_address", login_max_failures_addr, 1, 100000),
 	B("clock.settable", clock_settable),
 	I("import.ttl_days", import_ttl_days, 1, 365),
 	I("worker.threads", worker_threads, 1, 256),
@@ -102,6 +103,7 @@ config_defaults(struct config *cfg)
 	cfg->session_secure_cookie = true;
 	cfg->login_max_failures = 5;
 	cfg->login_window = 15 * 60;
+	cfg->login_max_failures_addr = 100;
 	cfg->import_ttl_days = 30;
 	cfg->worker_threads = 4;
 	cfg->worker_claim_idle = 60;

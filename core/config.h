@@ -63,6 +63,7 @@ struct config {
 
 	int	login_max_failures;	/* per account and per address ... */
 	int	login_window;		/* ... within this many seconds */
+	int	login_max_failures_addr;	/* per client address (a school's NAT: higher) */
 
 	bool	clock_settable;		/* tcctl clock set: demo and tests only */
 	int	import_ttl_days;	/* staged import data in Redis */

@@ -89,7 +89,7 @@ api_session_create(struct request *r)
 	}
 	login_keys(r, email, acct, sizeof(acct), addr, sizeof(addr));
 	if ((st = ratelimit_check(r->w->kv, acct, cfg->login_max_failures, &blocked, &wait)) != TC_OK ||
-	    (!blocked && (st = ratelimit_check(r->w->kv, addr, cfg->login_max_failures * 4,
+	    (!blocked && (st = ratelimit_check(r->w->kv, addr, cfg->login_max_failures_addr,
 	    &blocked, &wait2)) != TC_OK)) {
 		response_status(r, st);
 		return;

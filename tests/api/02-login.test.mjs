@@ -101,6 +101,25 @@ test('failed logins are limited per account: 429 with a wait time, even for the 
   assert.ok(s.csrf);
 });
 
+test('failed logins are limited per client address too', async () => {
+  // The counter of this address is set just below nothing but at the limit,
+  // as a hundred failures would leave it; then put back as it was.
+  const key = 'tc:login-fail-addr:127.0.0.1';
+  const saved = redis(['GET', key]);
+  redis(['SET', key, '100', 'EX', '60']);
+  try {
+    const res = await request('POST', '/api/session', { host: a.host, body: { email: a.email, password: a.password } });
+    assert.equal(res.status, 429, res.text);
+    assert.equal(res.json.error.code, 'too_many_attempts');
+    assert.ok(res.json.error.retry_after > 0 && res.json.error.retry_after <= 60);
+  } finally {
+    if (saved) redis(['SET', key, saved, 'EX', '900']);
+    else redis(['DEL', key]);
+  }
+  const s = await login(a.host, a.email, a.password);
+  assert.ok(s.csrf);
+});
+
 test('bad login bodies are 4xx with a code and a Dutch message', async () => {
   const cases = [
     [{ email: a.email }, 400],

@@ -7,6 +7,7 @@
  *   fcgi_hello unix:/path/sock [THREADS]      (default 8 threads)
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,15 @@
 #include <fcgiapp.h>
 
 static int listen_fd;
+
+/* libfcgi's own SIGTERM handler only sets a flag that a blocked accept never
+ * sees: stop at once instead (there is nothing to finish). */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
 
 static void *
 serve(void *arg)
@@ -50,6 +60,8 @@ main(int argc, char **argv)
 		n = 8;
 	if (FCGX_Init() != 0)
 		return 1;
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
 	unlink(path);
 	if ((listen_fd = FCGX_OpenSocket(path, 1024)) < 0) {
 		perror(path);

@@ -7,7 +7,7 @@
 // stopped or frozen server, a tc-worker with extra environment.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, utimesSync } from 'node:fs';
+import { readFileSync, writeFileSync, utimesSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot } from '../api/lib.mjs';
 
@@ -130,13 +130,12 @@ export function rows(tid) {
 
 /** A tc-worker of our own (not the one of scripts/services), with env. */
 export function startWorker(name, extraEnv = {}) {
-  const out = path.join(env.servicesDir, 'log', `${name}.log`);
-  const fd = execFileSync('sh', ['-c', `: >> '${out}'; echo ok`]);
-  void fd;
+  // Its log straight into a file (a pipe would block it while we wait).
+  const fd = openSync(path.join(env.servicesDir, 'log', `${name}.log`), 'a');
   const child = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.config], {
-    env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'], detached: false,
+    env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', fd],
   });
-  child.stderr.on('data', (d) => { try { writeFileSync(out, d, { flag: 'a' }); } catch { /* */ } });
+  closeSync(fd);
   return child;
 }
 
