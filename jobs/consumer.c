@@ -11,7 +11,7 @@
 #include "tasks.h"
 #include "tenant.h"
 
-#define TICK_SECONDS	2	/* clock tasks and delayed jobs */
+#define TICK_SECONDS	2	/* the clock-driven tasks */
 
 static long long
 now_ms(void)
@@ -267,11 +267,12 @@ consumer_thread(void *arg)
 	while (!atomic_load(&w->proc->stopping)) {
 		time_t now = time(NULL);
 
-		if (now - last_tick >= TICK_SECONDS) {
+		/* Every loop (about a second per thread): a job waiting for a LAS
+		 * slot comes back as soon as it is due, not at the next tick. */
+		move_delayed(w);
+		if (w->index == 0 && now - last_tick >= TICK_SECONDS) {
 			last_tick = now;
-			move_delayed(w);
-			if (w->index == 0)
-				tasks_tick(w);
+			tasks_tick(w);
 		}
 		if (now - last_claim >= (w->cfg->worker_claim_idle + 1) / 2) {
 			last_claim = now;
