@@ -69,8 +69,14 @@ async function importInReview(s) {
   tcctl(['clock', 'set', '2026-08-15T10:00']);
   clockMoved = true;
   const res = await s.admin.post('/api/imports', { school_year: '2026-2027' });
-  assert.equal(res.status, 202, res.text);
-  const id = res.json.import.id;
+  // On the real date B is past 1 October with an older active year: when an
+  // earlier test restarted Redis, tc-worker's scan of today ran again and may
+  // have activated B's new year and started its import already.  That import
+  // serves as well.
+  const running = res.status === 409 && res.json?.error?.code === 'import_in_progress' &&
+    res.json.error.import.school_year === '2026-2027';
+  assert.ok(res.status === 202 || running, res.text);
+  const id = running ? res.json.error.import.id : res.json.import.id;
   let st;
   for (let i = 0; i < 300; i++) {
     st = (await s.admin.get(`/api/imports/${id}`)).json;
