@@ -35,9 +35,13 @@ struct srv {
 	int		 nreq;
 	char		 last[8192];	/* last request: headers and body */
 	volatile int	 stop;
+	/* Held while a request is served: a test changing the answer waits for
+	 * the server to finish sending the previous one (the client may have
+	 * read all it wanted before send() returned). */
+	pthread_mutex_t	 lock;
 };
 
-static struct srv srv;
+static struct srv srv = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static char *
 slurp(const char *name, size_t *len)
@@ -91,6 +95,7 @@ serve(void *arg)
 			if (got >= sizeof(req) - 1)
 				break;
 		}
+		pthread_mutex_lock(&srv.lock);
 		memcpy(srv.last, req, got + 1 < sizeof(srv.last) ? got + 1 : sizeof(srv.last));
 		srv.last[sizeof(srv.last) - 1] = '\0';
 		srv.nreq++;
@@ -109,6 +114,7 @@ serve(void *arg)
 			at += (size_t)n;
 		}
 		close(c);
+		pthread_mutex_unlock(&srv.lock);
 	}
 	return NULL;
 }
@@ -146,6 +152,7 @@ srv_stop(void **state)
 static void
 srv_set(int status, const char *fixture, const char *literal)
 {
+	pthread_mutex_lock(&srv.lock);
 	free(srv.body);
 	if (fixture != NULL)
 		srv.body = slurp(fixture, &srv.body_len);
@@ -157,6 +164,7 @@ srv_set(int status, const char *fixture, const char *literal)
 	srv.delay_ms = 0;
 	srv.nreq = 0;
 	srv.last[0] = '\0';
+	pthread_mutex_unlock(&srv.lock);
 }
 
 /* ---- fixtures of the tests -------------------------------------------- */
