@@ -15,7 +15,8 @@ enum { SQL_COUNT, SQL_LIST };
 
 static const char *const sql[] = {
 	[SQL_COUNT] = "SELECT COUNT(*)" WHERE,
-	[SQL_LIST] = "SELECT id, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%s.%fZ'), actor_kind, actor_id,"
+	/* at is DATETIME(3): "YYYY-MM-DD HH:MM:SS.mmm" with a T, Z added below. */
+	[SQL_LIST] = "SELECT id, REPLACE(CAST(at AS CHAR), ' ', 'T'), actor_kind, actor_id,"
 	    " action, object_kind, object_ids, count" WHERE " ORDER BY at DESC, id DESC"
 	    " LIMIT ? OFFSET ?",
 };
