@@ -511,10 +511,11 @@ ${md}
   nginx keeps connections, or measure with keep-alive off.
 - **The import** meets its goals at 3,000 pupils (review in well under 1 s,
   apply within 3× the multi-row INSERT baseline) and its memory goal at 30,000.
-- **The fleet** reaches about 60% of the ideal at 1,000 schools: the
-  2-second tick of the clock tasks, the activation job before each fetch and
-  the 2 cores shared with las-sim, MariaDB and Redis are the difference.
-  No school was fetched twice.
+- **The fleet** reaches about 80% of the ideal at 1,000 schools (60% before
+  tc-worker moved due delayed jobs on every loop instead of every 2-second
+  tick: a fetch waiting for a LAS slot left freed slots idle).  The
+  activation job before each fetch and the 2 cores shared with las-sim,
+  MariaDB and Redis are the rest.  No school was fetched twice.
 - **Memory** of tc-fcgi is flat (within 1–2%) from 10,000 to a million requests.
 
 ## How each figure is taken
