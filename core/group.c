@@ -410,6 +410,41 @@ fail:
 	return st;
 }
 
+/* The pupils or the teachers of a group: statements and audit names. */
+struct links {
+	int		 add_sql, remove_sql;
+	const char	*add_action, *remove_action, *object_kind;
+};
+
+static const struct links member_links = { SQL_ADD_MEMBERS, SQL_REMOVE_MEMBERS,
+	"group_students_add", "group_students_remove", "student" };
+static const struct links teacher_links = { SQL_ADD_TEACHERS, SQL_REMOVE_TEACHERS,
+	"group_teachers_add", "group_teachers_remove", "user" };
+
+/* Adds or removes the ids of json (csv for the audit) as links of group id,
+ * audits and commits the caller's transaction.  The caller rolls back on
+ * failure. */
+static tc_status
+write_links(struct db *db, uint64_t tenant_id, uint64_t actor_id, uint64_t id, const char *json,
+    const char *csv, bool add, const struct links *k, uint64_t *changed)
+{
+	tc_status st;
+
+	if (add)
+		st = db_exec(db, sql[k->add_sql], DB_ARGS(DB_INT(id), DB_INT(tenant_id),
+		    DB_STR(json)), changed, NULL);
+	else
+		st = db_exec(db, sql[k->remove_sql], DB_ARGS(DB_STR(json), DB_INT(tenant_id),
+		    DB_INT(id)), changed, NULL);
+	if (st != TC_OK)
+		return st;
+	if ((st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id,
+	    add ? k->add_action : k->remove_action, k->object_kind, csv,
+	    (unsigned long)*changed)) != TC_OK)
+		return st;
+	return db_commit(db);
+}
+
 tc_status
 group_set_students(struct db *db, uint64_t tenant_id, uint64_t actor_id, uint64_t id,
     const struct idlist *students, bool add, uint64_t *changed, struct idlist *offending,
@@ -443,17 +478,8 @@ group_set_students(struct db *db, uint64_t tenant_id, uint64_t actor_id, uint64_
 		st = TC_CONFLICT;
 		goto fail;
 	}
-	if (add)
-		st = db_exec(db, sql[SQL_ADD_MEMBERS], DB_ARGS(DB_INT(id), DB_INT(tenant_id),
-		    DB_STR(json)), changed, NULL);
-	else
-		st = db_exec(db, sql[SQL_REMOVE_MEMBERS], DB_ARGS(DB_STR(json), DB_INT(tenant_id),
-		    DB_INT(id)), changed, NULL);
-	if (st != TC_OK ||
-	    (st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id,
-	    add ? "group_students_add" : "group_students_remove", "student", csv,
-	    (unsigned long)*changed)) != TC_OK ||
-	    (st = db_commit(db)) != TC_OK)
+	if ((st = write_links(db, tenant_id, actor_id, id, json, csv, add, &member_links,
+	    changed)) != TC_OK)
 		goto fail;
 	return TC_OK;
 fail:
@@ -498,17 +524,8 @@ group_set_teachers(struct db *db, uint64_t tenant_id, uint64_t actor_id, uint64_
 		st = TC_NOT_FOUND;
 		goto fail;
 	}
-	if (add)
-		st = db_exec(db, sql[SQL_ADD_TEACHERS], DB_ARGS(DB_INT(id), DB_INT(tenant_id),
-		    DB_STR(json)), changed, NULL);
-	else
-		st = db_exec(db, sql[SQL_REMOVE_TEACHERS], DB_ARGS(DB_STR(json), DB_INT(tenant_id),
-		    DB_INT(id)), changed, NULL);
-	if (st != TC_OK ||
-	    (st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id,
-	    add ? "group_teachers_add" : "group_teachers_remove", "user", csv,
-	    (unsigned long)*changed)) != TC_OK ||
-	    (st = db_commit(db)) != TC_OK)
+	if ((st = write_links(db, tenant_id, actor_id, id, json, csv, add, &teacher_links,
+	    changed)) != TC_OK)
 		goto fail;
 	return TC_OK;
 fail:
