@@ -109,6 +109,87 @@ recipient_hash(const char *email, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+/*
+ * What to do about the claim of one e-mail (mail-claim:<dedup> in Redis):
+ * take it (send), or it is held by another job (look again later), or it
+ * says "sent" (the e-mail went out but its record did not make it: write
+ * the record, never send again).
+ */
+enum claim { CLAIM_MINE, CLAIM_HELD, CLAIM_SENT };
+
+static tc_status
+claim_take(struct kv *kv, const char *claim, const char *job, enum claim *out)
+{
+	redisReply *r;
+	tc_status st;
+
+	if ((st = kv_command(kv, &r, "SET %s %s NX EX 300", claim, job)) != TC_OK)
+		return st;
+	*out = r->type == REDIS_REPLY_STATUS ? CLAIM_MINE : CLAIM_HELD;
+	freeReplyObject(r);
+	if (*out == CLAIM_MINE)
+		return TC_OK;
+	if ((st = kv_command(kv, &r, "GET %s", claim)) != TC_OK)
+		return st;
+	if (r->type == REDIS_REPLY_STRING && strcmp(r->str, "sent") == 0)
+		*out = CLAIM_SENT;
+	freeReplyObject(r);
+	return TC_OK;
+}
+
+static tc_status
+record_sent(struct wctx *w, uint64_t tenant, const char *dedup, const char *email)
+{
+	char hash[65];
+
+	recipient_hash(email, hash);
+	return db_exec(w->db, sql[SQL_RECORD], DB_ARGS(DB_INT(tenant), DB_STR(dedup), DB_STR(hash)),
+	    NULL, NULL);
+}
+
+/* The reminder of one administrator for one day: at most once, recorded. */
+static tc_status
+remind_admin(struct wctx *w, const struct job *j, const struct tenant *t,
+    const struct import_state *s, const struct user *u, const char *link, const char *year,
+    const char *date, char *err, size_t errlen)
+{
+	char dedup[128], claim[TC_KEY_MAX];
+	long long sent = 0;
+	enum claim c;
+	tc_status st;
+
+	snprintf(dedup, sizeof(dedup), "reminder:%s:%llu", date, (unsigned long long)u->id);
+	st = db_query_int(w->db, sql[SQL_SENT], DB_ARGS(DB_INT(j->tenant), DB_STR(dedup)), &sent);
+	if (st != TC_OK || sent > 0)
+		return st;
+	kv_key(claim, sizeof(claim), j->tenant, "mail-claim", dedup);
+	if ((st = claim_take(w->kv, claim, j->id, &c)) != TC_OK)
+		return st;
+	if (c == CLAIM_HELD)
+		return TC_UNAVAILABLE;	/* being sent elsewhere: look again later */
+	if (c == CLAIM_MINE) {
+		st = send_one(w, t, s, u, link, year, err, errlen);
+		mail_count(w->kv, st);
+		if (st != TC_OK) {
+			(void)kv_exec(w->kv, "DEL %s", claim);
+			log_msg(TC_LOG_WARN, &w->log, "reminder to user %llu not sent: %s",
+			    (unsigned long long)u->id, err);
+			return st == TC_INVALID ? TC_OK : TC_UNAVAILABLE;	/* 5xx: give up */
+		}
+		/* Until the record is written, the claim says the e-mail went out. */
+		(void)kv_exec(w->kv, "SET %s sent EX 172800", claim);
+		log_msg(TC_LOG_INFO, &w->log, "reminder sent to user %llu", (unsigned long long)u->id);
+	}
+	if (record_sent(w, j->tenant, dedup, u->email) != TC_OK) {
+		log_msg(TC_LOG_ERROR, &w->log, "reminder to user %llu sent but not recorded",
+		    (unsigned long long)u->id);
+		snprintf(err, errlen, "reminder sent but not recorded");
+		return TC_UNAVAILABLE;	/* the retry writes the record, sends nothing */
+	}
+	(void)kv_exec(w->kv, "DEL %s", claim);
+	return TC_OK;
+}
+
 tc_status
 job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 {
@@ -136,55 +217,9 @@ job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	check_link(w->cfg, &t, s.id, link, sizeof(link));
 	schoolyear_format(s.year, year, sizeof(year));
 	for (size_t i = 0; i < a.n; i++) {
-		char dedup[128], claim[TC_KEY_MAX], hash[65];
-		long long sent = 0;
-		redisReply *r;
-		bool mine;
-
-		snprintf(dedup, sizeof(dedup), "reminder:%s:%llu", date,
-		    (unsigned long long)a.v[i].id);
-		st = db_query_int(w->db, sql[SQL_SENT], DB_ARGS(DB_INT(j->tenant), DB_STR(dedup)), &sent);
-		if (st != TC_OK || sent > 0) {
-			worst = st != TC_OK ? st : worst;
-			continue;
-		}
-		/* Only one worker sends a given e-mail at a time. */
-		kv_key(claim, sizeof(claim), j->tenant, "mail-claim", dedup);
-		if ((st = kv_command(w->kv, &r, "SET %s %s NX EX 300", claim, j->id)) != TC_OK) {
+		st = remind_admin(w, j, &t, &s, &a.v[i], link, year, date, err, errlen);
+		if (st != TC_OK)
 			worst = st;
-			continue;
-		}
-		mine = r->type == REDIS_REPLY_STATUS;
-		freeReplyObject(r);
-		if (!mine) {
-			worst = TC_UNAVAILABLE;	/* being sent elsewhere: look again later */
-			continue;
-		}
-		st = send_one(w, &t, &s, &a.v[i], link, year, err, errlen);
-		mail_count(w->kv, st);
-		if (st == TC_OK) {
-			recipient_hash(a.v[i].email, hash);
-			st = db_exec(w->db, sql[SQL_RECORD], DB_ARGS(DB_INT(j->tenant), DB_STR(dedup),
-			    DB_STR(hash)), NULL, NULL);
-			if (st != TC_OK) {
-				/* Sent but not recorded: the claim stays (a day) so that it
-				 * is not sent again; the job retries the record. */
-				(void)kv_exec(w->kv, "EXPIRE %s 86400", claim);
-				log_msg(TC_LOG_ERROR, &w->log, "reminder sent but not recorded");
-				worst = TC_UNAVAILABLE;
-				continue;
-			}
-			log_msg(TC_LOG_INFO, &w->log, "reminder sent to user %llu",
-			    (unsigned long long)a.v[i].id);
-		}
-		if (st != TC_OK) {
-			(void)kv_exec(w->kv, "DEL %s", claim);
-			log_msg(TC_LOG_WARN, &w->log, "reminder to user %llu not sent: %s",
-			    (unsigned long long)a.v[i].id, err);
-			worst = st == TC_INVALID ? worst : TC_UNAVAILABLE;
-			continue;
-		}
-		(void)kv_exec(w->kv, "DEL %s", claim);
 	}
 	free(a.v);
 	return worst;

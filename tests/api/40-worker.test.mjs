@@ -2,7 +2,8 @@
 // stream (DESIGN.md section 2, steps 4 and 7), with the clock set by the test
 // and three tc-worker processes: automatic activation on 2 October, one
 // reminder e-mail per administrator per day until the import is applied, a
-// worker killed during a job, SMTP down for a while, Redis restarted.
+// worker killed during a job, SMTP down for a while, the record of a sent
+// e-mail refused (written by a retry, nothing sent twice), Redis restarted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -133,13 +134,33 @@ test('SMTP down at 08:00 on 4 October: delivered later, once', async () => {
   for (const a of admins) assert.equal((await remindersTo(a)).length, 3, a);
 });
 
-test('applied on the 4th: no reminder on the 5th', async () => {
+test('the record fails after the send on 5 October: recorded later, never sent twice', async () => {
+  // A trigger makes MariaDB refuse this school's e-mail records (kind may not
+  // be NULL): the e-mails go out, their records do not.
+  const trigger = 'tc_test_refuse_record';
+  sql(`CREATE TRIGGER ${trigger} BEFORE INSERT ON email_log FOR EACH ROW ` +
+    `SET NEW.kind = IF(NEW.tenant_id = ${sid}, NULL, NEW.kind)`);
+  try {
+    await clock(`${Y}-10-05T08:00`);
+    for (const a of admins) await until(async () => (await remindersTo(a)).length >= 4, `reminder 4 to ${a}`);
+    await sleep(3000);	// the job fails and is retried meanwhile
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND kind = 'reminder'`), '6');
+  } finally {
+    sql(`DROP TRIGGER IF EXISTS ${trigger}`);
+  }
+  await until(() => sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND kind = 'reminder'`) === '8',
+    'the records written by a retry', 60000);
+  await sleep(3000);
+  for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
+});
+
+test('applied on the 5th: no reminder on the 6th', async () => {
   const res = await s.admin.post(`/api/imports/${imp.id}/apply`);
   assert.ok([200, 202].includes(res.status), res.text);
   await until(async () => (await s.admin.get(`/api/imports/${imp.id}`)).json.status === 'applied', 'applied');
-  await clock(`${Y}-10-05T08:30`);
+  await clock(`${Y}-10-06T08:30`);
   await sleep(4000);
-  for (const a of admins) assert.equal((await remindersTo(a)).length, 3, a);
+  for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
 });
 
 test('a worker killed during a job: another one finishes it', async () => {
@@ -200,7 +221,7 @@ test('Redis restarted: the workers go on', async () => {
   services('restart', 'redis');
   const again = await school('Na herstart', Y);
   await sleep(1500);
-  await clock(`${Y}-10-06T09:00`);	// the clock is gone with Redis: set it again
+  await clock(`${Y}-10-07T09:00`);	// the clock is gone with Redis: set it again
   const res = await again.admin.post('/api/imports', { school_year: `${Y}-${Y + 1}` });
   assert.equal(res.status, 202, res.text);
   await until(async () => (await again.admin.get(`/api/imports/${res.json.import.id}`)).json.status === 'review',
