@@ -20,6 +20,7 @@ bench_setup() {
 		make -j2 >make.out 2>&1 || { tail -n 30 make.out; exit 1; }
 	)
 	cc -O2 -Wall -o "$bdir/fcgi_hello" tests/bench/fcgi_hello.c -lfcgi -lpthread
+	cc -O2 -Wall -o "$bdir/smtp_send" tests/bench/smtp_send.c $(pkg-config --cflags --libs libcurl) -lpthread
 
 	svc=$(mktemp -d /tmp/tc-bench.XXXXXX)
 	export TC_BIN=$bdir
