@@ -95,11 +95,15 @@ static const char *const sql[] = {
 	    " WHERE t.tenant_id = ?",
 	[SQL_DELETE] = "DELETE g FROM school_groups g " IDLIST_JOIN "g.id"
 	    " WHERE g.tenant_id = ? AND g.status = 'deactivated'",
-	[SQL_MEMBERSHIPS_ACTIVE] = "SELECT " MEMBERSHIP_COLS " FROM group_members gm"
+	/* The page's ids drive the join, through the student index: as
+	 * "student_id IN (subquery)" MariaDB read every membership of the school
+	 * (5 ms for 5,000 pupils, more than the rest of the page). */
+	[SQL_MEMBERSHIPS_ACTIVE] = "SELECT STRAIGHT_JOIN " MEMBERSHIP_COLS " FROM " IDLIST_TABLE
+	    " JOIN group_members gm FORCE INDEX (group_members_student)"
+	    " ON gm.tenant_id = ? AND gm.student_id = j.id"
 	    " JOIN school_groups g ON g.tenant_id = gm.tenant_id AND g.id = gm.group_id"
 	    " JOIN school_years y ON y.tenant_id = g.tenant_id AND y.year_start = g.year_start"
 	    " AND y.active = 1"
-	    " WHERE gm.tenant_id = ? AND gm.student_id IN " IDLIST_SQL
 	    " ORDER BY gm.student_id, g.kind, g.name, g.id",
 	[SQL_MEMBERSHIPS_OF] = "SELECT " MEMBERSHIP_COLS " FROM group_members gm"
 	    " JOIN school_groups g ON g.tenant_id = gm.tenant_id AND g.id = gm.group_id"
@@ -741,7 +745,7 @@ group_memberships_active_year(struct db *db, uint64_t tenant_id, const struct id
 		return TC_OK;
 	if ((json = idlist_json(students)) == NULL)
 		return TC_INTERNAL;
-	return db_query(db, sql[SQL_MEMBERSHIPS_ACTIVE], DB_ARGS(DB_INT(tenant_id), DB_STR(json)),
+	return db_query(db, sql[SQL_MEMBERSHIPS_ACTIVE], DB_ARGS(DB_STR(json), DB_INT(tenant_id)),
 	    membership_row, &m);
 }
 

@@ -20,11 +20,13 @@
  * (for SELECT and INSERT ... SELECT, which MariaDB runs as a semi-join). */
 #define IDLIST_SQL "(SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) AS j)"
 
-/* The same as a table to join, for UPDATE and DELETE: MariaDB 10.11 runs a
- * subquery of a single-table UPDATE/DELETE once per row (quadratic), a join
- * once.  "UPDATE students s " IDLIST_JOIN "s.id SET ..."; the JSON parameter
- * comes first. */
-#define IDLIST_JOIN "JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) AS j ON j.id = "
+/* The ids as a table: "FROM " IDLIST_TABLE " JOIN ..." where the ids should
+ * drive the join (with STRAIGHT_JOIN), or joined to a table: for UPDATE and
+ * DELETE MariaDB 10.11 runs a subquery once per row (quadratic), a join once.
+ * "UPDATE students s " IDLIST_JOIN "s.id SET ..."; the JSON parameter comes
+ * first. */
+#define IDLIST_TABLE "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) AS j"
+#define IDLIST_JOIN "JOIN " IDLIST_TABLE " ON j.id = "
 
 struct idlist {
 	uint64_t	*v;

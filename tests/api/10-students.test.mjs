@@ -118,6 +118,16 @@ test('list items carry their groups of the active school year; group= filters', 
   assert.deepEqual(res.json.items[0].groups, [{ id: g.id, name: 'Groep 5b', kind: 'stamgroep' }]);
   const all = await a.admin.get('/api/students?q=Groeps');
   assert.deepEqual(all.json.items.find((s) => s.id === other.id).groups, []);
+  // Several groups in order (kind, name); a group of another year is not listed.
+  const g2 = await mkGroup(a.admin, { name: 'Groep 3a' });
+  const sg = await mkGroup(a.admin, { name: 'Aa rekenen', kind: 'samengesteld' });
+  sql(`INSERT IGNORE INTO school_years (tenant_id, year_start, active) VALUES (${a.id}, 2019, NULL)`);
+  sql(`INSERT INTO school_groups (tenant_id, year_start, name) VALUES (${a.id}, 2019, 'Groep 1 oud')`);
+  const old = Number(sqlValue(`SELECT id FROM school_groups WHERE tenant_id = ${a.id} AND name = 'Groep 1 oud'`));
+  sql(`INSERT INTO group_members (tenant_id, group_id, student_id) VALUES (${a.id}, ${old}, ${p.id})`);
+  for (const x of [g2, sg]) assert.equal((await a.admin.post(`/api/groups/${x.id}/students`, { ids: [p.id] })).status, 200);
+  const many = (await a.admin.get('/api/students?q=Groeps')).json.items.find((s) => s.id === p.id).groups;
+  assert.deepEqual(many.map((x) => x.name), ['Groep 3a', 'Groep 5b', 'Aa rekenen']);
   const bg = await mkGroup(b.admin);
   assertError(await a.admin.get(`/api/students?group=${bg.id}`), 404, 'not_found');
 });
