@@ -615,6 +615,7 @@ group_set_active(struct db *db, uint64_t tenant_id, uint64_t actor_id,
 	tc_status st;
 
 	*changed = 0;
+	idlist_init(unknown, ids->arena);
 	if (ids->n == 0)
 		return TC_INVALID;
 	if ((st = db_begin(db)) != TC_OK)

@@ -527,6 +527,7 @@ student_set_active(struct db *db, uint64_t tenant_id, uint64_t actor_id,
 	tc_status st;
 
 	*changed = 0;
+	idlist_init(unknown, ids->arena);
 	if (ids->n == 0)
 		return TC_INVALID;
 	if ((json = idlist_json(ids)) == NULL)

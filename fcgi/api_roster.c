@@ -24,6 +24,32 @@ api_offending(struct request *r, int status, const char *code, const char *messa
 	    api_idlist_json(ids)));
 }
 
+void
+api_bulk_answer(struct request *r, tc_status st, const char *one, const char *many,
+    const char *done, const struct idlist *offending, json_t *ok)
+{
+	char msg[160];
+
+	if (st == TC_NOT_FOUND || (st == TC_CONFLICT && offending->n > 0)) {
+		json_decref(ok);
+		if (st == TC_NOT_FOUND)
+			snprintf(msg, sizeof(msg), "Niet elke %s is gevonden; er is niets %s.", one,
+			    done);
+		else
+			snprintf(msg, sizeof(msg), "Alleen gedeactiveerde %s kunnen verwijderd "
+			    "worden; er is niets %s.", many, done);
+		api_offending(r, st == TC_NOT_FOUND ? 404 : 409, st == TC_NOT_FOUND ? "not_found" :
+		    "not_deactivated", msg, offending);
+		return;
+	}
+	if (st != TC_OK || ok == NULL) {
+		json_decref(ok);
+		response_status(r, st != TC_OK ? st : TC_INTERNAL);
+		return;
+	}
+	response_json(r, 200, ok);
+}
+
 json_t *
 api_idlist_json(const struct idlist *ids)
 {

@@ -330,24 +330,15 @@ set_active(struct request *r, bool active)
 {
 	static const char *const allowed[] = { "ids", NULL };
 	struct idlist ids, unknown;
-	uint64_t changed;
+	uint64_t changed = 0;
 	tc_status st;
 
 	if (!api_body_only(r, allowed) || !api_ids(r, "ids", &ids))
 		return;
 	st = student_set_active(r->w->db, r->tenant.id, r->session.user_id, &ids, active,
 	    &changed, &unknown);
-	if (st == TC_NOT_FOUND) {
-		api_offending(r, 404, "not_found", "Niet elke leerling is gevonden; er is niets "
-		    "gewijzigd.", &unknown);
-		return;
-	}
-	if (st != TC_OK) {
-		response_status(r, st);
-		return;
-	}
-	response_json(r, 200, json_pack("{s:I, s:I}", "changed", (json_int_t)changed,
-	    "requested", (json_int_t)ids.n));
+	api_bulk_answer(r, st, "leerling", "leerlingen", "gewijzigd", &unknown,
+	    json_pack("{s:I, s:I}", "changed", (json_int_t)changed, "requested", (json_int_t)ids.n));
 }
 
 void
@@ -367,26 +358,13 @@ api_students_delete(struct request *r)
 {
 	static const char *const allowed[] = { "ids", "confirm", NULL };
 	struct idlist ids, offending;
-	uint64_t deleted;
+	uint64_t deleted = 0;
 	tc_status st;
 
 	if (!api_body_only(r, allowed) || !api_ids(r, "ids", &ids) || !api_confirm(r))
 		return;
 	st = student_delete(r->w->db, r->w->kv, r->tenant.id, r->session.user_id, &ids,
 	    &deleted, &offending);
-	if (st == TC_NOT_FOUND) {
-		api_offending(r, 404, "not_found", "Niet elke leerling is gevonden; er is niets "
-		    "verwijderd.", &offending);
-		return;
-	}
-	if (st == TC_CONFLICT && offending.n > 0) {
-		api_offending(r, 409, "not_deactivated", "Alleen gedeactiveerde leerlingen kunnen "
-		    "verwijderd worden; er is niets verwijderd.", &offending);
-		return;
-	}
-	if (st != TC_OK) {
-		response_status(r, st);
-		return;
-	}
-	response_json(r, 200, json_pack("{s:I}", "deleted", (json_int_t)deleted));
+	api_bulk_answer(r, st, "leerling", "leerlingen", "verwijderd", &offending,
+	    json_pack("{s:I}", "deleted", (json_int_t)deleted));
 }
