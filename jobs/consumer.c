@@ -1,6 +1,9 @@
 /* consumer.c - XREADGROUP, XAUTOCLAIM, retries with back-off, dead jobs. */
 #include "consumer.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,10 +134,24 @@ count_outcome(struct wctx *w, const char *kind, const char *outcome)
 	(void)kv_exec(w->kv, "HINCRBY %s %s 1", key, field);
 }
 
+/*
+ * After a large job: its memory stays free in this thread's malloc arena,
+ * where the next large job, often on another thread, cannot use it, so the
+ * process would peak at one school per thread.  Give it back to the system.
+ */
+static void
+release_memory(void)
+{
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+}
+
 static void
 run_job(struct wctx *w, const struct job *j)
 {
-	job_fn fn = job_handler(j->kind);
+	bool large;
+	job_fn fn = job_handler(j->kind, &large);
 	char err[512] = "";
 	struct tenant t;
 	long long backoff;
@@ -153,6 +170,8 @@ run_job(struct wctx *w, const struct job *j)
 		set_inflight(w, j->id);
 		st = fn(w, j, err, sizeof(err));
 		set_inflight(w, "");
+		if (large)
+			release_memory();
 	}
 	count_outcome(w, fn != NULL ? j->kind : "unknown", st == TC_OK ? "done" :
 	    st == TC_CONFLICT ? "deferred" : (st == TC_UNAVAILABLE || st == TC_INTERNAL) &&

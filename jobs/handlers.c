@@ -142,19 +142,23 @@ job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 static const struct {
 	const char	*kind;
 	job_fn		 fn;
+	bool		 large;		/* may hold a whole school in memory */
 } handlers[] = {
-	{ "import_fetch", job_import_fetch },
-	{ "import_apply", job_import_apply },
-	{ "auto_activate", job_auto_activate },
-	{ "reminder", job_reminder },
-	{ "sync", job_sync },
+	{ "import_fetch", job_import_fetch, true },
+	{ "import_apply", job_import_apply, true },
+	{ "auto_activate", job_auto_activate, false },
+	{ "reminder", job_reminder, false },
+	{ "sync", job_sync, true },
 };
 
 job_fn
-job_handler(const char *kind)
+job_handler(const char *kind, bool *large)
 {
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (strcmp(handlers[i].kind, kind) == 0)
+		if (strcmp(handlers[i].kind, kind) == 0) {
+			*large = handlers[i].large;
 			return handlers[i].fn;
+		}
+	*large = false;
 	return NULL;
 }

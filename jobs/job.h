@@ -45,7 +45,8 @@ struct job {
 
 typedef tc_status (*job_fn)(struct wctx *, const struct job *, char *err, size_t errlen);
 
-/* The handler of kind, or NULL for an unknown kind. */
-job_fn		job_handler(const char *kind);
+/* The handler of kind, or NULL for an unknown kind; *large tells whether
+ * its job may hold a whole school in memory (an import, a sync). */
+job_fn		job_handler(const char *kind, bool *large);
 
 #endif
