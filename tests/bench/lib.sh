@@ -23,7 +23,9 @@ bench_setup() {
 	cc -O2 -Wall -o "$bdir/smtp_send" tests/bench/smtp_send.c $(pkg-config --cflags --libs libcurl) -lpthread
 
 	svc=$(mktemp -d /tmp/tc-bench.XXXXXX)
-	export TC_BIN=$bdir
+	# No nightly sync: when the fleet's clock passes 02:00 it would fetch
+	# every school of the run again, in the middle of the reminder figure.
+	export TC_BIN=$bdir TC_SYNC_ENABLED=no
 	cleanup() {
 		scripts/services stop "$svc" >/dev/null 2>&1 || true
 		if [[ -n ${TC_BENCH_KEEP:-} ]]; then say "kept $svc"; else rm -rf "$svc"; fi
