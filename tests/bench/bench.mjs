@@ -447,6 +447,8 @@ async function fleetBench() {
   const fl = await fleet(nFleet, 500, 32);
   row(`fleet: ${fmt(nFleet)} schools × 500 ms LAS latency, 32 per LAS host: 2 Oct 00:00 → all in review`,
     `${fmt(fl.secs, 1)} s`, `ideal ${fmt(fl.ideal, 1)} s`, fl.ideal / fl.secs, '≥ 0.80');
+  row('fleet: all in review, against the time until the first reminder', `${fmt(fl.secs, 1)} s`,
+    '8 h (00:00 → 08:00)', fl.secs / (8 * 3600), '≪ 1');
   row('fleet: tc-worker peak RSS', `${fmt(fl.peak, 1)} MB`, '—', null, '');
   row('fleet: schools fetched more than once', `${fl.twice} of ${fl.fetched}`, '0', null, '0');
   notes.push('The fleet: tc-worker ran with worker.threads = 40 so that 32 fetches can wait on the LAS at once, ' +
