@@ -180,7 +180,8 @@ remind_admin(struct wctx *w, const struct job *j, const struct tenant *t,
 		(void)kv_exec(w->kv, "SET %s sent EX 172800", claim);
 		log_msg(TC_LOG_INFO, &w->log, "reminder sent to user %llu", (unsigned long long)u->id);
 	}
-	if (record_sent(w, j->tenant, dedup, u->email) != TC_OK) {
+	/* TC_CONFLICT: another job wrote the same row first; that is done too. */
+	if ((st = record_sent(w, j->tenant, dedup, u->email)) != TC_OK && st != TC_CONFLICT) {
 		log_msg(TC_LOG_ERROR, &w->log, "reminder to user %llu sent but not recorded",
 		    (unsigned long long)u->id);
 		snprintf(err, errlen, "reminder sent but not recorded");
