@@ -598,25 +598,35 @@ ${md}
 
 ## Reading the figures (the run committed here)
 
-- **The students page is bound by MariaDB, not by tc-fcgi.**  Each page runs
-  three statements: \`COUNT(*)\` of the school's active pupils (for \`total\`;
-  about 1.5–3 ms for 5,000 rows, the plan scans the primary key because of
-  the \`? = 0 OR …\` filters), the page itself (about 0.7 ms) and the page's
-  group memberships through \`JSON_TABLE\` (about 0.9 ms).  About 5 ms of
-  MariaDB per page on this machine caps the page near 600 requests a second
-  whatever the number of tc-fcgi processes (1, 2 and 4 give the same rate):
-  far from the goal of 40% of the bare responder.  Caching the total per
-  school and filter (invalidated on every change) or a covering index for
-  the count are the places to start (core/student.c).
-- **Tail latency with \`fastcgi_keep_conn on\`.**  With 64 clients and one
-  process of 8 threads, kept connections pin threads and some requests wait
-  seconds (p99 in the seconds, a few wrk timeouts); with \`fastcgi_keep_conn off\`
-  the same page has about the same rate and a p99 of about 130 ms.  The bare
-  responder still gains from keep-alive.  See SERVICES.md's trap: the
-  production configuration should give tc-fcgi clearly more threads than
-  nginx keeps connections, or measure with keep-alive off.
+- **The students page is bound by MariaDB and the shared cores, not by
+  tc-fcgi.**  Each page runs three statements: \`COUNT(*)\` of the school's
+  active pupils for \`total\` (about 1.6–2 ms for 5,000 rows: InnoDB visits
+  every entry), the page itself (about 0.2 ms through \`students_name\`) and
+  the page's group memberships (about 0.4 ms now that the page's ids drive
+  the join through \`group_members_student\`; 4.8 ms before, when
+  \`student_id IN (JSON_TABLE …)\` read every membership of the school).  At
+  16 connections that change doubled the page (about 270 → 560 req/s); at
+  64 connections, with wrk, nginx, tc-fcgi and MariaDB on the same 2 cores,
+  the rate stays near 450–600 whatever the number of tc-fcgi processes.  The
+  count is now most of MariaDB's time per page.  An exact counter (kept by
+  MariaDB or by every writer: apply, sync, tcctl, restores) or a cached total
+  per school version are the next steps; the goal (40% of the bare
+  responder) would need the whole answer cached per school and version.
+- **Keep-alive to tc-fcgi is off in production, because of these rows.**
+  With \`fastcgi_keep_conn on\` (the "1 tc-fcgi", "2" and "4" rows and the
+  write) kept connections pin tc-fcgi's threads; with more requests than
+  threads the new connections nginx opens wait in the accept queue until a
+  kept one is closed: p99 in the seconds, wrk timeouts, and in the long run
+  of the memory figure a few 504 after the 60-s \`fastcgi_read_timeout\`.
+  With \`fastcgi_keep_conn off\` the same page runs at 0.9–1.3× that rate
+  (three runs) with a p99 near 160–190 ms and no timeouts; only the bare
+  responder loses about 15%.
+  docs/scaling.md ("the keep-alive trap") has the mechanism.
 - **The import** meets its goals at 3,000 pupils (review in well under 1 s,
-  apply within 3× the multi-row INSERT baseline) and its memory goal at 30,000.
+  apply within 3× the multi-row INSERT baseline) and its memory goal at
+  30,000: about 180 MB since tc-worker gives memory back after each import or
+  sync (\`malloc_trim\`); 282 MB before, when the fetch's freed memory stayed
+  in one thread's malloc arena while the apply ran on another.
 - **The fleet** of 10,000 schools is in review about 170 s after 2 October
   00:00, about 90% of the ideal (schools × latency ÷ 32 slots); the rest is
   the activation job before each fetch and the 2 cores shared with las-sim,
