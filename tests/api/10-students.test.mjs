@@ -73,6 +73,37 @@ test('search matches any part of the name, accent-insensitively', async () => {
   assert.equal(pct.json.total, 0);
 });
 
+test('the unfiltered total follows every writer, also SQL outside the API', async () => {
+  const s = await newSchool('Totalen');
+  const total = async (status) => {
+    const res = await s.admin.get(`/api/students?limit=1${status ? `&status=${status}` : ''}`);
+    assert.equal(res.status, 200, res.text);
+    return res.json.total;
+  };
+  const counted = (status) => Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${s.id} AND status = '${status}'`));
+  const check = async (what) => {
+    assert.equal(await total(), counted('active'), `active after ${what}`);
+    assert.equal(await total('deactivated'), counted('deactivated'), `deactivated after ${what}`);
+  };
+  await check('nothing');
+  const p = await mkStudent(s.admin);
+  const q = await mkStudent(s.admin);
+  await check('two created');
+  const bulk = insertStudents(s.id, 5);	// straight into MariaDB
+  await check('five inserted by SQL');
+  assert.equal((await s.admin.post('/api/students/deactivate', { ids: [p.id, q.id, bulk[0]] })).status, 200);
+  await check('three deactivated');
+  assert.equal((await s.admin.post('/api/students/reactivate', { ids: [q.id] })).status, 200);
+  await check('one reactivated');
+  assert.equal((await s.admin.post('/api/students/delete', { ids: [p.id], confirm: true })).status, 200);
+  await check('one deleted');
+  sql(`UPDATE students SET status = 'deactivated' WHERE tenant_id = ${s.id} AND id = ${bulk[1]}`);
+  sql(`DELETE FROM students WHERE tenant_id = ${s.id} AND id = ${bulk[2]}`);
+  await check('SQL update and delete');
+  assert.equal(await total(), 3);
+  assert.equal(await total('deactivated'), 2);
+});
+
 test('the list pages stably through every sort order, with a total', async () => {
   const tag = 'Paginaschool';
   for (let i = 0; i < 7; i++) await mkStudent(a.admin, { achternaam: tag, roepnaam: i % 2 ? 'Ab' : 'Ba', jaargroep: String(1 + (i % 3)) });
