@@ -105,7 +105,7 @@ async function tcFcgi(i) {
 }
 
 function nginxConf(ports, hello, socks) {
-  const fcgi = (upstream, keep = 'on') => `
+  const fcgi = (upstream, keep = 'off') => `
             include /etc/nginx/fastcgi_params;
             fastcgi_split_path_info ^()(/.*)$;
             fastcgi_param PATH_INFO $fastcgi_path_info;
@@ -115,9 +115,9 @@ function nginxConf(ports, hello, socks) {
             fastcgi_pass ${upstream};`;
   let servers = '';
   for (const [n, port] of Object.entries(ports)) {
-    // "1off": the upstream of one process with fastcgi_keep_conn off.
-    const up = `tc${n.replace('off', '')}`;
-    const keep = n.endsWith('off') ? 'off' : 'on';
+    // "1on": the upstream of one process with fastcgi_keep_conn on.
+    const up = `tc${n.replace('on', '')}`;
+    const keep = n.endsWith('on') ? 'on' : 'off';
     servers += `
     server {
         listen 127.0.0.1:${port};
@@ -127,14 +127,15 @@ function nginxConf(ports, hello, socks) {
         location = /healthz {${fcgi(up, keep)} }
     }`;
   }
-  const ups = Object.keys(ports).filter((n) => !n.endsWith('off')).map((n) => `
+  const ups = Object.keys(ports).filter((n) => !n.endsWith('on')).map((n) => `
     upstream tc${n} {
 ${socks[n].map((s) => `        server unix:${s};`).join('\n')}
         keepalive 2;
     }`).join('');
   return `# nginx of tests/bench/run: the same FastCGI settings as nginx/tc.conf.in
-# (keepalive 2 per upstream, fastcgi_keep_conn on, 2 workers); no access log.
-# Each upstream has tc-fcgi processes of its own.
+# (fastcgi_keep_conn off, 2 workers; keepalive 2 per upstream for the "1on"
+# server, which turns keep-alive on); no access log.  Each upstream has
+# tc-fcgi processes of its own.
 worker_processes 2;
 pid ${work}/nginx.pid;
 error_log ${work}/nginx-error.log warn;
@@ -370,7 +371,7 @@ async function httpBench() {
   // their kept connections).
   const procs = [];
   for (let i = 1; i <= 7; i++) procs.push(await tcFcgi(i));
-  const ports = { 1: await freePort(), 2: await freePort(), 4: await freePort(), '1off': await freePort() };
+  const ports = { 1: await freePort(), 2: await freePort(), 4: await freePort(), '1on': await freePort() };
   const socks = { 1: [procs[0].sock], 2: procs.slice(1, 3).map((p) => p.sock), 4: procs.slice(3).map((p) => p.sock) };
   writeFileSync(path.join(work, 'nginx.conf'), nginxConf(ports, helloSock, socks));
   const ng = start('nginx', 'nginx', ['-p', `${work}/`, '-e', `${work}/nginx-error.log`, '-c', `${work}/nginx.conf`,
@@ -400,11 +401,11 @@ async function httpBench() {
     row(`GET /api/students page of 50, ${n} tc-fcgi`, `${fmt(students[n].rps)} req/s (p99 ${fmt(students[n].p99, 1)} ms` +
       `${students[n].extra ? `; ${students[n].extra}` : ''})`, '1 tc-fcgi', students[n].rps / students[1].rps, '');
   }
-  const off = wrk(`${base('1off')}/api/students?limit=50`, { host: school.host, headers: auth });
-  const helloOff = wrk(`${base('1off')}/hello`);
-  row('bare libfcgi, fastcgi_keep_conn off', `${fmt(helloOff.rps)} req/s`, 'keep_conn on', helloOff.rps / hello.rps, '');
-  row('GET /api/students page of 50, 1 tc-fcgi, fastcgi_keep_conn off', `${fmt(off.rps)} req/s (p99 ${fmt(off.p99, 1)} ms` +
-    `${off.extra ? `; ${off.extra}` : ''})`, 'keep_conn on', off.rps / students[1].rps, '');
+  const on = wrk(`${base('1on')}/api/students?limit=50`, { host: school.host, headers: auth });
+  const helloOn = wrk(`${base('1on')}/hello`);
+  row('bare libfcgi, fastcgi_keep_conn on', `${fmt(helloOn.rps)} req/s`, 'keep_conn off', helloOn.rps / hello.rps, '');
+  row('GET /api/students page of 50, 1 tc-fcgi, fastcgi_keep_conn on', `${fmt(on.rps)} req/s (p99 ${fmt(on.p99, 1)} ms` +
+    `${on.extra ? `; ${on.extra}` : ''})`, 'keep_conn off', on.rps / students[1].rps, '');
   const lua = path.join(work, 'deactivate.lua');
   writeFileSync(lua, `-- POST /api/students/deactivate and /reactivate of one pupil, in turn
 local ids = { ${ids.join(', ')} }
@@ -612,15 +613,13 @@ ${md}
   MariaDB or by every writer: apply, sync, tcctl, restores) or a cached total
   per school version are the next steps; the goal (40% of the bare
   responder) would need the whole answer cached per school and version.
-- **Keep-alive to tc-fcgi is off in production, because of these rows.**
-  With \`fastcgi_keep_conn on\` (the "1 tc-fcgi", "2" and "4" rows and the
-  write) kept connections pin tc-fcgi's threads; with more requests than
-  threads the new connections nginx opens wait in the accept queue until a
-  kept one is closed: p99 in the seconds, wrk timeouts, and in the long run
-  of the memory figure a few 504 after the 60-s \`fastcgi_read_timeout\`.
-  With \`fastcgi_keep_conn off\` the same page runs at 0.9–1.3× that rate
-  (three runs) with a p99 near 160–190 ms and no timeouts; only the bare
-  responder loses about 15%.
+- **Keep-alive to tc-fcgi is off in production** (since this session; the
+  rows above are without it unless they say "keep_conn on").  With
+  \`fastcgi_keep_conn on\` kept connections pin tc-fcgi's threads; with more
+  requests than threads the new connections nginx opens wait in the accept
+  queue until a kept one is closed: p99 in the seconds, wrk timeouts, and in
+  earlier runs' long memory figure a few 504 after the 60-s
+  \`fastcgi_read_timeout\`.  Only the bare responder gains from keep-alive.
   docs/scaling.md ("the keep-alive trap") has the mechanism.
 - **The import** meets its goals at 3,000 pupils (review in well under 1 s,
   apply within 3× the multi-row INSERT baseline) and its memory goal at
@@ -646,10 +645,10 @@ ${md}
 
 - **HTTP** (wrk: 2 threads, 64 connections, ${SECS} s per figure, \`--latency\`):
   a private nginx (tests/bench/run writes its configuration: 2 workers, the
-  FastCGI settings of \`nginx/tc.conf.in\` — \`fastcgi_keep_conn on\`, \`keepalive 2\`
-  per upstream — no access log) in front of the baselines and of 1, 2 or 4
-  tc-fcgi processes (8 threads each, their own sockets in one upstream; each
-  upstream has processes of its own).
+  FastCGI settings of \`nginx/tc.conf.in\` — \`fastcgi_keep_conn off\`; the
+  "keep_conn on" rows use \`keepalive 2\` per upstream — no access log) in
+  front of the baselines and of 1, 2 or 4 tc-fcgi processes (8 threads each,
+  their own sockets in one upstream; each upstream has processes of its own).
   \`return 200\` is nginx alone; the bare libfcgi responder is
   \`tests/bench/fcgi_hello.c\` (8 threads, \`FCGX_Accept_r\`, a fixed JSON answer).
   The students page is \`GET /api/students?limit=50\` of a school of 5,000
