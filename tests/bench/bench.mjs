@@ -608,7 +608,8 @@ ${md}
   \`student_id IN (JSON_TABLE …)\` read every membership of the school).  At
   16 connections that change doubled the page (about 270 → 560 req/s); at
   64 connections, with wrk, nginx, tc-fcgi and MariaDB on the same 2 cores,
-  the rate stays near 450–600 whatever the number of tc-fcgi processes.  The
+  the rate stays near 400–600 (across runs) whatever the number of tc-fcgi
+  processes.  The
   count is now most of MariaDB's time per page.  An exact counter (kept by
   MariaDB or by every writer: apply, sync, tcctl, restores) or a cached total
   per school version are the next steps; the goal (40% of the bare
