@@ -609,10 +609,11 @@ ${md}
   16 connections that change doubled the page (about 270 → 560 req/s); at
   64 connections, with wrk, nginx, tc-fcgi and MariaDB on the same 2 cores,
   the rate stays near 400–600 (across runs) whatever the number of tc-fcgi
-  processes.  The
-  count is now most of MariaDB's time per page.  An exact counter (kept by
-  MariaDB or by every writer: apply, sync, tcctl, restores) or a cached total
-  per school version are the next steps; the goal (40% of the bare
+  processes.  The count is now most of MariaDB's time per page.  A counter
+  kept by MariaDB triggers was tried and left out: a row trigger costs
+  about 30 µs a row (+1.8 s on the 30,000-pupil apply, past its goal).  A
+  counter kept by every writer (apply, sync, tcctl, restores) or a cached
+  total per school version are the next steps; the goal (40% of the bare
   responder) would need the whole answer cached per school and version.
 - **Keep-alive to tc-fcgi is off in production** (since this session; the
   rows above are without it unless they say "keep_conn on").  With
