@@ -82,11 +82,11 @@ void	api_invalid(struct request *, const char *field, const char *message);
 void	api_offending(struct request *, int status, const char *code, const char *message,
 	    const struct idlist *ids);
 
-/* The answer of a bulk change of pupils or groups (one = "leerling", many =
- * "leerlingen"; done = "gewijzigd" or "verwijderd"): TC_NOT_FOUND is 404
- * not_found and TC_CONFLICT 409 not_deactivated, each naming the offending
- * ids; another failure its status; TC_OK 200 with ok.  Takes ok (NULL is a
- * 500), also when it is not sent. */
+/* The answer of a bulk change of records (one = "leerling", many =
+ * "leerlingen"; done = "gewijzigd" or "verwijderd"): with offending ids,
+ * TC_NOT_FOUND is 404 not_found and TC_CONFLICT 409 not_deactivated, each
+ * naming them; another failure is its status; TC_OK 200 with ok.  Takes ok
+ * (NULL is a 500), also when it is not sent. */
 void	api_bulk_answer(struct request *, tc_status, const char *one, const char *many,
 	    const char *done, const struct idlist *offending, json_t *ok);
 

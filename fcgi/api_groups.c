@@ -314,16 +314,8 @@ set_teachers(struct request *r, bool add)
 		return;
 	st = group_set_teachers(r->w->db, r->tenant.id, r->session.user_id, r->ids[0], &ids, add,
 	    &changed, &offending);
-	if (st == TC_NOT_FOUND && offending.n > 0) {
-		api_offending(r, 404, "not_found", "Niet elke leerkracht is gevonden; er is niets "
-		    "gewijzigd.", &offending);
-		return;
-	}
-	if (st != TC_OK) {
-		response_status(r, st);
-		return;
-	}
-	response_json(r, 200, json_pack("{s:I}", "changed", (json_int_t)changed));
+	api_bulk_answer(r, st, "leerkracht", "leerkrachten", "gewijzigd", &offending,
+	    json_pack("{s:I}", "changed", (json_int_t)changed));
 }
 
 void

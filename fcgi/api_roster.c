@@ -30,7 +30,7 @@ api_bulk_answer(struct request *r, tc_status st, const char *one, const char *ma
 {
 	char msg[160];
 
-	if (st == TC_NOT_FOUND || (st == TC_CONFLICT && offending->n > 0)) {
+	if ((st == TC_NOT_FOUND || st == TC_CONFLICT) && offending->n > 0) {
 		json_decref(ok);
 		if (st == TC_NOT_FOUND)
 			snprintf(msg, sizeof(msg), "Niet elke %s is gevonden; er is niets %s.", one,
