@@ -148,21 +148,20 @@ release_memory(void)
 }
 
 static void
-run_job(struct wctx *w, const struct job *j)
+run_job(struct wctx *w, struct job *j)
 {
 	bool large;
 	job_fn fn = job_handler(j->kind, &large);
 	char err[512] = "";
-	struct tenant t;
 	long long backoff;
 	tc_status st;
 
 	w->log.reqid = j->id;
 	w->log.tenant = NULL;
-	if (j->tenant != 0 && tenant_find_by_id(w->db, j->tenant, &t) == TC_OK) {
-		snprintf(((struct job *)j)->tenant_slug, sizeof(j->tenant_slug), "%s", t.slug);
-		w->log.tenant = j->tenant_slug;
-	}
+	j->school_st = j->tenant != 0 ? tenant_find_by_id(w->db, j->tenant, &j->school) :
+	    TC_NOT_FOUND;
+	if (j->school_st == TC_OK)
+		w->log.tenant = j->school.slug;
 	if (fn == NULL) {
 		snprintf(err, sizeof(err), "unknown job kind %s", j->kind);
 		st = TC_INVALID;

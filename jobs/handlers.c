@@ -34,7 +34,7 @@ job_import_fetch(struct wctx *w, const struct job *j, char *err, size_t errlen)
 {
 	const char *id = payload_str(j, "import");
 	struct import_state s;
-	struct tenant t;
+	const struct tenant *t = &j->school;
 	bool got = true;
 	tc_status st;
 
@@ -46,11 +46,11 @@ job_import_fetch(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		return st == TC_NOT_FOUND ? TC_OK : st;
 	if (s.status != IMPORT_FETCHING)
 		return TC_OK;
-	if ((st = tenant_find_by_id(w->db, j->tenant, &t)) != TC_OK)
-		return st == TC_NOT_FOUND ? TC_OK : st;
+	if (j->school_st != TC_OK)
+		return JOB_NO_SCHOOL(j);
 	/* A bounded number of fetches per LAS host, over all workers. */
-	if (strcmp(s.source, "las") == 0 && t.las_url[0] != '\0') {
-		st = lasslot_take(w->kv, t.las_url, j->id, w->cfg->las_host_concurrency,
+	if (strcmp(s.source, "las") == 0 && t->las_url[0] != '\0') {
+		st = lasslot_take(w->kv, t->las_url, j->id, w->cfg->las_host_concurrency,
 		    w->cfg->las_timeout + 60, &got);
 		if (st != TC_OK)
 			return st;
@@ -58,8 +58,8 @@ job_import_fetch(struct wctx *w, const struct job *j, char *err, size_t errlen)
 			return TC_CONFLICT;
 	}
 	st = import_job_fetch(w->db, w->kv, w->cfg, j->tenant, id, &w->log);
-	if (strcmp(s.source, "las") == 0 && t.las_url[0] != '\0')
-		lasslot_give(w->kv, t.las_url, j->id);
+	if (strcmp(s.source, "las") == 0 && t->las_url[0] != '\0')
+		lasslot_give(w->kv, t->las_url, j->id);
 	if (st != TC_OK)
 		snprintf(err, errlen, "fetch: %s", status_name(st));
 	return st;
@@ -95,7 +95,7 @@ job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	int year = (int)json_integer_value(json_object_get(j->payload, "year"));
 	char marker[TC_KEY_MAX], sub[48];
 	struct import_state s;
-	struct tenant t;
+	const struct tenant *t = &j->school;
 	redisReply *r;
 	bool done, fresh;
 	json_t *p;
@@ -105,9 +105,9 @@ job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		snprintf(err, errlen, "payload without date and year");
 		return TC_INVALID;
 	}
-	if ((st = tenant_find_by_id(w->db, j->tenant, &t)) != TC_OK)
-		return st == TC_NOT_FOUND ? TC_OK : st;
-	if (!t.active)
+	if (j->school_st != TC_OK)
+		return JOB_NO_SCHOOL(j);
+	if (!t->active)
 		return TC_OK;
 	snprintf(sub, sizeof(sub), "activate:%s", date);
 	kv_key(marker, sizeof(marker), j->tenant, "task", sub);
@@ -119,7 +119,7 @@ job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		return TC_OK;
 	if ((st = activation_activate(w->db, j->tenant, year, "auto", &done)) != TC_OK)
 		return st;
-	if (done && t.las_url[0] != '\0' && t.has_las_key) {
+	if (done && t->las_url[0] != '\0' && t->has_las_key) {
 		st = import_start(w->kv, w->cfg, j->tenant, year, "transition", "las", "auto", 0,
 		    (long long)clock_now(&w->clock, w->kv), &s);
 		if (st == TC_OK) {

@@ -19,6 +19,7 @@
 #include "kv.h"
 #include "log.h"
 #include "status.h"
+#include "tenant.h"
 
 struct proc;
 
@@ -40,8 +41,15 @@ struct job {
 	uint64_t	 tenant;
 	int		 attempt;	/* 0 for the first run */
 	json_t		*payload;	/* object, borrowed */
-	char		 tenant_slug[48];	/* for log lines, "" when none */
+	/* The school, looked up once by the consumer before the handler runs:
+	 * school_st TC_OK (school valid), TC_NOT_FOUND (gone), or a failure. */
+	struct tenant	 school;
+	tc_status	 school_st;
 };
+
+/* The failure a handler returns when j has no school: none for a school
+ * that is gone (the job is done), the lookup's failure else (retried). */
+#define JOB_NO_SCHOOL(j)	((j)->school_st == TC_NOT_FOUND ? TC_OK : (j)->school_st)
 
 typedef tc_status (*job_fn)(struct wctx *, const struct job *, char *err, size_t errlen);
 

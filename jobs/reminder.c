@@ -197,7 +197,7 @@ job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	const char *date = json_string_value(json_object_get(j->payload, "date"));
 	struct admins a = { NULL, 0 };
 	struct import_state s;
-	struct tenant t;
+	const struct tenant *t = &j->school;
 	char link[1200], year[16];
 	tc_status st, worst = TC_OK;
 
@@ -205,20 +205,20 @@ job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		snprintf(err, errlen, "payload without a date");
 		return TC_INVALID;
 	}
-	if ((st = tenant_find_by_id(w->db, j->tenant, &t)) != TC_OK)
-		return st == TC_NOT_FOUND ? TC_OK : st;
+	if (j->school_st != TC_OK)
+		return JOB_NO_SCHOOL(j);
 	if ((st = import_current(w->kv, j->tenant, &s)) != TC_OK)
 		return st == TC_NOT_FOUND ? TC_OK : st;	/* applied or cancelled: no more */
-	if (!t.active || strcmp(s.started_by, "auto") != 0)
+	if (!t->active || strcmp(s.started_by, "auto") != 0)
 		return TC_OK;
 	if ((st = user_list(w->db, j->tenant, collect_admin, &a)) != TC_OK) {
 		free(a.v);
 		return st;
 	}
-	check_link(w->cfg, &t, s.id, link, sizeof(link));
+	check_link(w->cfg, t, s.id, link, sizeof(link));
 	schoolyear_format(s.year, year, sizeof(year));
 	for (size_t i = 0; i < a.n; i++) {
-		st = remind_admin(w, j, &t, &s, &a.v[i], link, year, date, err, errlen);
+		st = remind_admin(w, j, t, &s, &a.v[i], link, year, date, err, errlen);
 		if (st != TC_OK)
 			worst = st;
 	}

@@ -66,7 +66,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	char marker[TC_KEY_MAX], sub[48];
 	struct import_state s;
 	struct import_review rv;
-	struct tenant t;
+	const struct tenant *t = &j->school;
 	long long active_pupils = 0;
 	json_t *choices;
 	redisReply *r;
@@ -79,9 +79,9 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		snprintf(err, errlen, "payload without a date");
 		return TC_INVALID;
 	}
-	if ((st = tenant_find_by_id(w->db, j->tenant, &t)) != TC_OK)
-		return st == TC_NOT_FOUND ? TC_OK : st;
-	if (!t.active || !t.sync_enabled || t.las_url[0] == '\0' || !t.has_las_key)
+	if (j->school_st != TC_OK)
+		return JOB_NO_SCHOOL(j);
+	if (!t->active || !t->sync_enabled || t->las_url[0] == '\0' || !t->has_las_key)
 		return TC_OK;
 	snprintf(sub, sizeof(sub), "sync:%s", date);
 	kv_key(marker, sizeof(marker), j->tenant, "task", sub);
@@ -99,14 +99,14 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		return TC_OK;	/* an import is in progress: no sync tonight */
 	if (st != TC_OK)
 		goto retry;
-	if ((st = lasslot_take(w->kv, t.las_url, j->id, w->cfg->las_host_concurrency,
+	if ((st = lasslot_take(w->kv, t->las_url, j->id, w->cfg->las_host_concurrency,
 	    w->cfg->las_timeout + 60, &got)) != TC_OK || !got) {
 		(void)import_cancel(w->kv, j->tenant, s.id);
 		st = st == TC_OK ? TC_CONFLICT : st;
 		goto retry;
 	}
 	st = import_job_fetch(w->db, w->kv, w->cfg, j->tenant, s.id, &w->log);
-	lasslot_give(w->kv, t.las_url, j->id);
+	lasslot_give(w->kv, t->las_url, j->id);
 	if (st != TC_OK || import_get(w->kv, j->tenant, s.id, &s) != TC_OK || s.status != IMPORT_REVIEW) {
 		/* The LAS failed: nothing changed; tomorrow night again. */
 		log_msg(TC_LOG_WARN, &w->log, "sync: fetch failed (%s)", s.error_code);
