@@ -167,6 +167,28 @@ srv_set(int status, const char *fixture, const char *literal)
 	pthread_mutex_unlock(&srv.lock);
 }
 
+/*
+ * Waits until the server has taken n requests since srv_set.  A client that
+ * timed out leaves its request in the listen queue; the server counts it
+ * later, and a following test's srv_set must not reset the count first.
+ */
+static void
+srv_wait_requests(int n)
+{
+	int seen = 0;
+
+	for (int i = 0; i < 1000; i++) {
+		struct timespec ts = { 0, 10 * 1000000L };
+		pthread_mutex_lock(&srv.lock);
+		seen = srv.nreq;
+		pthread_mutex_unlock(&srv.lock);
+		if (seen >= n)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	assert_int_equal(seen, n);
+}
+
 /* ---- fixtures of the tests -------------------------------------------- */
 
 static char url[128];
@@ -535,7 +557,7 @@ test_fetch_timeout(void **state)
 	assert_int_equal(err.kind, UWLR_ERR_TIMEOUT);
 	assert_true(err.retryable);
 	assert_int_equal(err.attempts, 2);
-	srv.delay_ms = 0;
+	srv_wait_requests(2);
 }
 
 static void
