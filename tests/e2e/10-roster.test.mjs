@@ -12,13 +12,22 @@ let admin;
 let teacher;
 let b;
 
+// The school year of the real date, and the one before.  An older active
+// year would make the school overdue after 1 October, and tc-worker's daily
+// scan could activate the next year under the test.  (The deployment's clock
+// stays real: the pupil page's test form dates from the browser's today.)
+const now = new Date();
+const Y = now.getMonth() >= 7 ? now.getFullYear() : now.getFullYear() - 1;
+const CUR = `${Y}-${Y + 1}`;
+const OLD = `${Y - 1}-${Y}`;
+
 before(async () => {
   school = addSchool({ name: 'OBS De Regenboog' });
-  tcctl(['demo-seed', '--tenant', school.slug]);
+  tcctl(['demo-seed', '--tenant', school.slug, '--year', CUR]);
   admin = await login(school.host, school.email, school.password);
-  // Last year's groups, so that "alle groepen van 2024-2025 deactiveren" shows.
+  // Last year's groups, so that "alle groepen van <OLD> deactiveren" shows.
   for (const name of ['Groep 7 (oud)', 'Groep 8 (oud)']) {
-    const r = await admin.post('/api/groups', { name, school_year: '2024-2025' });
+    const r = await admin.post('/api/groups', { name, school_year: OLD });
     assert.equal(r.status, 201, r.text);
   }
   // A teacher of one group.
@@ -26,7 +35,7 @@ before(async () => {
   tcctl(['user', 'add', '--tenant', school.slug, '--email', teacher.email, '--name', 'Juf Anna', '--role', 'teacher'],
     `${teacher.password}\n`);
   teacher.id = Number(sqlValue(`SELECT id FROM users WHERE email = '${teacher.email}'`));
-  const groups = (await admin.get('/api/groups?status=active&school_year=2025-2026')).json.items;
+  const groups = (await admin.get(`/api/groups?status=active&school_year=${CUR}`)).json.items;
   teacher.group = groups.find((g) => g.name === 'Groep 3') || groups[0];
   const r = await admin.post(`/api/groups/${teacher.group.id}/teachers`, { ids: [teacher.id] });
   assert.ok(r.status < 300, r.text);
@@ -126,18 +135,18 @@ test('administrator: log in, archive two pupils, delete one for good, groups', a
   // Groepen beheren: deactivate last year's groups in one go.
   await page.goto(`${page.base}#/groepen`);
   await page.getByRole('heading', { name: 'Groepen beheren' }).waitFor();
-  await page.getByRole('button', { name: 'Alle groepen van 2024-2025 deactiveren' }).click();
-  const gd = page.getByRole('dialog', { name: 'Alle groepen van 2024-2025 deactiveren' });
+  await page.getByRole('button', { name: `Alle groepen van ${OLD} deactiveren` }).click();
+  const gd = page.getByRole('dialog', { name: `Alle groepen van ${OLD} deactiveren` });
   await gd.getByText('2 groepen').waitFor();
   await gd.getByRole('button', { name: 'Deactiveren' }).click();
-  await page.getByText('2 groepen van 2024-2025 gedeactiveerd.').waitFor();
+  await page.getByText(`2 groepen van ${OLD} gedeactiveerd.`).waitFor();
   await shot(page, '06-groepen');
   await axe(page, 'groepen beheren');
   await page.getByRole('link', { name: /^Gedeactiveerde groepen/ }).click();
   await page.getByRole('rowheader', { name: 'Groep 8 (oud)' }).waitFor();
   await shot(page, '07-gedeactiveerde-groepen');
   await axe(page, 'gedeactiveerde groepen');
-  assert.equal(sqlValue(`SELECT COUNT(*) FROM school_groups g JOIN tenants t ON t.id = g.tenant_id WHERE t.slug = '${school.slug}' AND g.year_start = 2024 AND g.status = 'active'`), '0');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM school_groups g JOIN tenants t ON t.id = g.tenant_id WHERE t.slug = '${school.slug}' AND g.year_start = ${Y - 1} AND g.status = 'active'`), '0');
 });
 
 test('keyboard only: the Beheer menu, tabs and a row action', async () => {
