@@ -71,6 +71,12 @@ mail_html_escape(const char *s)
 }
 
 tc_status
+mail_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? TC_OK : TC_INTERNAL;
+}
+
+tc_status
 mail_send(const struct config *cfg, const struct mail *m, char *err, size_t errlen)
 {
 	char from_addr[TC_CONFIG_VALUE_MAX + 3], to_addr[TC_EMAIL_MAX + 3], date[64], msgid[128];

@@ -19,6 +19,9 @@ struct mail {
 	const char	*html;		/* UTF-8 HTML body (escaped by the caller) */
 };
 
+/* libcurl's global set-up: once per process, before its threads start. */
+tc_status	mail_init(void);
+
 /*
  * Sends m.  TC_OK when the relay accepted it; TC_UNAVAILABLE for a failure
  * worth retrying (relay down, timeout, 4xx); TC_INVALID for a permanent one

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "mail.h"
 #include "metrics.h"
 #include "request.h"
 #include "response.h"
@@ -198,6 +199,10 @@ main(int argc, char *argv[])
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (mail_init() != TC_OK) {
+		fprintf(stderr, "tc-fcgi: libcurl failed to start\n");
+		return 1;
+	}
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "tc-fcgi: FCGX_Init failed\n");
 		return 1;
