@@ -41,6 +41,7 @@ static const struct ckey ckeys[] = {
 	S("smtp.from", smtp_from),
 	S("smtp.user", smtp_user),
 	S("smtp.password", smtp_password),
+	S("smtp.ca_file", smtp_ca_file),
 	I("smtp.timeout_seconds", smtp_timeout, 1, 3600),
 	S("fcgi.listen", fcgi_listen),
 	I("fcgi.threads", fcgi_threads, 1, TC_THREADS_MAX),

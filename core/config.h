@@ -33,6 +33,7 @@ struct config {
 	char	smtp_from[TC_CONFIG_VALUE_MAX];
 	char	smtp_user[128];
 	char	smtp_password[TC_CONFIG_VALUE_MAX];
+	char	smtp_ca_file[TC_PATH_MAX];	/* CA of the relay; empty: the system's */
 	int	smtp_timeout;		/* seconds for one message */
 
 	/* tc-fcgi. */

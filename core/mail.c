@@ -76,6 +76,13 @@ mail_init(void)
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? TC_OK : TC_INTERNAL;
 }
 
+/* STARTTLS when offered, required when a login is to be sent. */
+static long
+mail_tls(const struct config *cfg)
+{
+	return cfg->smtp_user[0] != '\0' ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY;
+}
+
 tc_status
 mail_send(const struct config *cfg, const struct mail *m, char *err, size_t errlen)
 {
@@ -147,7 +154,9 @@ mail_send(const struct config *cfg, const struct mail *m, char *err, size_t errl
 	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime);
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(curl, CURLOPT_USE_SSL, mail_tls(cfg));
+	if (cfg->smtp_ca_file[0] != '\0')
+		curl_easy_setopt(curl, CURLOPT_CAINFO, cfg->smtp_ca_file);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)cfg->smtp_timeout);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

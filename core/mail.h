@@ -1,7 +1,9 @@
 /*
  * mail.h - sending one e-mail (plain text and HTML) through the configured
- * relay with libcurl's SMTP (smtp:// with STARTTLS when offered, smtps://,
- * optional authentication).  The address is never logged.
+ * relay with libcurl's SMTP: smtps://, or smtp:// with STARTTLS when the relay
+ * offers it.  With smtp.user set the login never travels in the clear:
+ * STARTTLS is then required.  The relay's certificate is verified (against
+ * smtp.ca_file when set).  The address is never logged.
  */
 #ifndef TC_MAIL_H
 #define TC_MAIL_H

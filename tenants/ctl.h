@@ -44,12 +44,13 @@ int		ctl_jobs_drop(struct ctl *, int argc, char **argv);
 int		ctl_task_run(struct ctl *, int argc, char **argv);
 int		ctl_las_test(struct ctl *, int argc, char **argv);
 int		ctl_las_fetch(struct ctl *, int argc, char **argv);
+int		ctl_import_run(struct ctl *, int argc, char **argv);
+int		ctl_import_show(struct ctl *, int argc, char **argv);
+int		ctl_mail_test(struct ctl *, int argc, char **argv);
 
 /* tcctl_care.c */
 int		ctl_status(struct ctl *, int argc, char **argv);
 int		ctl_export(struct ctl *, int argc, char **argv);
 int		ctl_erase_tenant(struct ctl *, int argc, char **argv);
-int		ctl_import_run(struct ctl *, int argc, char **argv);
-int		ctl_import_show(struct ctl *, int argc, char **argv);
 
 #endif

@@ -844,6 +844,7 @@ static const struct command {
 	{ "import", "run", ctl_import_run, "import run --tenant S --year Y [--apply]  fetch into the review now; --apply accepts the defaults" },
 	{ "import", "show", ctl_import_show, "import show --tenant S       the school's import in progress" },
 	{ "las", "fetch", ctl_las_fetch, "las fetch --tenant S --year Y [--out FILE]  fetch and summarise, or write JSON" },
+	{ "mail", "test", ctl_mail_test, "mail test --to ADDRESS        send a test e-mail through the configured relay" },
 	{ "status", NULL, ctl_status, "status                        workers seen, queue lag, failed jobs, imports waiting after the deadline" },
 	{ "export", NULL, ctl_export, "export --tenant S [--out FILE]  all of one school's data as JSON (no password hashes)" },
 	{ "erase-tenant", NULL, ctl_erase_tenant, "erase-tenant S --confirm S    remove a school and every row and Redis key of it, for good" },

@@ -1,6 +1,7 @@
 /*
- * tcctl_ops.c - the operator's commands about time, jobs, daily tasks and
- * the LAS link: clock, jobs, task run, las test, las fetch.
+ * tcctl_ops.c - the operator's commands about time, jobs, daily tasks, the
+ * LAS link, imports and the mail relay: clock, jobs, task run, las test,
+ * las fetch, import run, import show, mail test.
  */
 #include "ctl.h"
 
@@ -16,8 +17,10 @@
 #include "import_job.h"
 #include "jobqueue.h"
 #include "laslink.h"
+#include "mail.h"
 #include "schoolyear.h"
 #include "uwlr.h"
+#include "user.h"
 #include "uwlr_client.h"
 #include "year.h"
 
@@ -515,5 +518,50 @@ ctl_import_show(struct ctl *c, int argc, char **argv)
 	schoolyear_format(s.year, year, sizeof(year));
 	printf("import %s %s %s %s started by %s%s%s\n", s.id, import_status_name(s.status), year,
 	    s.kind, s.started_by, s.error_code[0] != '\0' ? ": " : "", s.error_message);
+	return 0;
+}
+
+#define MAIL_TEST_SUBJECT	"Testbericht van Testcentrum"
+#define MAIL_TEST_TEXT \
+	"Dit is een testbericht van Testcentrum.\n\n" \
+	"De beheerder van het platform heeft gecontroleerd of e-mail aankomt. " \
+	"U hoeft niets te doen.\n\nTestcentrum\n"
+#define MAIL_TEST_HTML \
+	"<p>Dit is een testbericht van Testcentrum.</p>" \
+	"<p>De beheerder van het platform heeft gecontroleerd of e-mail aankomt. " \
+	"U hoeft niets te doen.</p><p>Testcentrum</p>"
+
+int
+ctl_mail_test(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *to = NULL;
+	char err[256];
+	tc_status st;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 't')
+			ctl_usage("unknown option %s (see tcctl --help)", argv[optind - 1]);
+		to = optarg;
+	}
+	if (to == NULL || optind != argc)
+		ctl_usage("usage: tcctl mail test --to ADDRESS");
+	if (strlen(to) > TC_EMAIL_MAX || !user_email_valid(to))
+		ctl_usage("--to: expected one e-mail address");
+	if (mail_init() != TC_OK)
+		return ctl_fail(TC_INTERNAL, "libcurl");
+	st = mail_send(&c->cfg, &(struct mail){ to, MAIL_TEST_SUBJECT, MAIL_TEST_TEXT,
+	    MAIL_TEST_HTML }, err, sizeof(err));
+	if (st != TC_OK) {
+		fprintf(stderr, "tcctl: mail test: %s (%s)\n", err,
+		    st == TC_UNAVAILABLE ? "may pass later" : "refused");
+		return 1;
+	}
+	printf("mail test: the relay accepted the message\n");
 	return 0;
 }
