@@ -178,7 +178,8 @@ run_job(struct wctx *w, struct job *j)
 	if (st == TC_OK) {
 		log_msg(TC_LOG_INFO, &w->log, "job %s done", j->kind);
 	} else if (st == TC_CONFLICT) {
-		/* Not now (no LAS slot): soon again, no attempt counted. */
+		/* Not now (no LAS slot, an e-mail's claim held): soon again,
+		 * no attempt counted. */
 		if (delay(w, j, j->attempt, now_ms() + 500 + (long long)(rand() % 500)) != TC_OK)
 			return;		/* left pending: claimed again later */
 	} else if ((st == TC_UNAVAILABLE || st == TC_INTERNAL) &&

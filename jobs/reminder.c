@@ -113,17 +113,22 @@ recipient_hash(const char *email, char out[65])
  * What to do about the claim of one e-mail (mail-claim:<dedup> in Redis):
  * take it (send), or it is held by another job (look again later), or it
  * says "sent" (the e-mail went out but its record did not make it: write
- * the record, never send again).
+ * the record, never send again).  A claim outlives the longest send
+ * (smtp.timeout_seconds after a connect of at most 10 s): one still held is
+ * being sent, or its worker died during the send; it expires in time for a
+ * retry to send the e-mail then.
  */
 enum claim { CLAIM_MINE, CLAIM_HELD, CLAIM_SENT };
 
 static tc_status
-claim_take(struct kv *kv, const char *claim, const char *job, enum claim *out)
+claim_take(struct kv *kv, const struct config *cfg, const char *claim, const char *job,
+    enum claim *out)
 {
 	redisReply *r;
 	tc_status st;
 
-	if ((st = kv_command(kv, &r, "SET %s %s NX EX 300", claim, job)) != TC_OK)
+	if ((st = kv_command(kv, &r, "SET %s %s NX EX %d", claim, job,
+	    cfg->smtp_timeout + 30)) != TC_OK)
 		return st;
 	*out = r->type == REDIS_REPLY_STATUS ? CLAIM_MINE : CLAIM_HELD;
 	freeReplyObject(r);
@@ -163,10 +168,10 @@ remind_admin(struct wctx *w, const struct job *j, const struct tenant *t,
 	if (st != TC_OK || sent > 0)
 		return st;
 	kv_key(claim, sizeof(claim), j->tenant, "mail-claim", dedup);
-	if ((st = claim_take(w->kv, claim, j->id, &c)) != TC_OK)
+	if ((st = claim_take(w->kv, w->cfg, claim, j->id, &c)) != TC_OK)
 		return st;
 	if (c == CLAIM_HELD)
-		return TC_UNAVAILABLE;	/* being sent elsewhere: look again later */
+		return TC_CONFLICT;	/* being sent, or its sender died: not now, no try counted */
 	if (c == CLAIM_MINE) {
 		st = send_one(w, t, s, u, link, year, err, errlen);
 		mail_count(w->kv, st);
@@ -219,7 +224,8 @@ job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	schoolyear_format(s.year, year, sizeof(year));
 	for (size_t i = 0; i < a.n; i++) {
 		st = remind_admin(w, j, t, &s, &a.v[i], link, year, date, err, errlen);
-		if (st != TC_OK)
+		/* A failure (back-off, a try counted) outweighs "not now". */
+		if (st != TC_OK && (worst == TC_OK || worst == TC_CONFLICT))
 			worst = st;
 	}
 	free(a.v);
