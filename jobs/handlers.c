@@ -86,18 +86,21 @@ job_import_apply(struct wctx *w, const struct job *j, char *err, size_t errlen)
  * 2 October: the school that has not activated the new year gets it, and
  * (with a LAS link) an import started for review.  Once per school per day
  * (a marker), and harmless again: activation of an active year is a no-op
- * and import_start refuses a second import.
+ * and import_start refuses a second import.  A "begun" key, set before the
+ * activation, tells a run after a crash between the activation and the
+ * import start that the year it finds active is this job's doing, so the
+ * import is still started.
  */
 static tc_status
 job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 {
 	const char *date = payload_str(j, "date");
 	int year = (int)json_integer_value(json_object_get(j->payload, "year"));
-	char marker[TC_KEY_MAX], sub[48];
+	char marker[TC_KEY_MAX], begun[TC_KEY_MAX], sub[48];
 	struct import_state s;
 	const struct tenant *t = &j->school;
 	redisReply *r;
-	bool done, fresh;
+	bool done, fresh, again;
 	json_t *p;
 	tc_status st;
 
@@ -117,9 +120,15 @@ job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	freeReplyObject(r);
 	if (!fresh)
 		return TC_OK;
+	snprintf(sub, sizeof(sub), "activate-begun:%s", date);
+	kv_key(begun, sizeof(begun), j->tenant, "task", sub);
+	if ((st = kv_command(w->kv, &r, "SET %s 1 NX EX 172800", begun)) != TC_OK)
+		return st;
+	again = r->type != REDIS_REPLY_STATUS;	/* an earlier run got this far */
+	freeReplyObject(r);
 	if ((st = activation_activate(w->db, j->tenant, year, "auto", &done)) != TC_OK)
 		return st;
-	if (done && t->las_url[0] != '\0' && t->has_las_key) {
+	if ((done || again) && t->las_url[0] != '\0' && t->has_las_key) {
 		st = import_start(w->kv, w->cfg, j->tenant, year, "transition", "las", "auto", 0,
 		    (long long)clock_now(&w->clock, w->kv), &s);
 		if (st == TC_OK) {

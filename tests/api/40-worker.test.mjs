@@ -163,6 +163,31 @@ test('applied on the 5th: no reminder on the 6th', async () => {
   for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
 });
 
+test('a crash between the automatic activation and the import start: the retry starts the import', async () => {
+  const c = await school('Onderbroken activering');
+  const date = `${Y}-10-06`;
+  // What a run of auto_activate left when its worker died right after the
+  // activation: the "begun" key, the new year active by "auto", no import,
+  // no marker; and its job back on the stream.
+  redis(['SET', `tc:{${c.id}}:task:activate-begun:${date}`, '1', 'EX', '600']);
+  sql(`UPDATE school_years SET active = NULL WHERE tenant_id = ${c.id}; ` +
+    `INSERT INTO school_years (tenant_id, year_start, active, activated_at, activated_by) VALUES (${c.id}, ${Y}, 1, NOW(), 'auto')`);
+  const job = ['XADD', 'tc:jobs', '*', 'kind', 'auto_activate', 'tenant', String(c.id), 'attempt', '1',
+    'payload', JSON.stringify({ date, year: Y })];
+  redis(job);
+  const cur = await until(async () => {
+    const i = (await c.admin.get('/api/imports/current')).json.import;
+    return i && i.status === 'review' ? i : null;
+  }, 'the import of the retried activation');
+  assert.equal(cur.started_by, 'auto');
+  assert.equal(cur.school_year, `${Y}-${Y + 1}`);
+  // The same job once more: done for the day, nothing new.
+  redis(job);
+  await sleep(3000);
+  assert.equal((await c.admin.get('/api/imports/current')).json.import.id, cur.id);
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM school_years WHERE tenant_id = ${c.id} AND active = 1 AND year_start = ${Y}`), '1');
+});
+
 test('a worker killed during a job: another one finishes it', async () => {
   // A slow LAS for this school: the fetch takes 6 s.
   const conf = readFileSync(env.lasConf, 'utf8');
