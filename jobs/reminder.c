@@ -114,7 +114,7 @@ recipient_hash(const char *email, char out[65])
  * take it (send), or it is held by another job (look again later), or it
  * says "sent" (the e-mail went out but its record did not make it: write
  * the record, never send again).  A claim outlives the longest send
- * (smtp.timeout_seconds after a connect of at most 10 s): one still held is
+ * (smtp.timeout_seconds, the connect included) by 30 s: one still held is
  * being sent, or its worker died during the send; it expires in time for a
  * retry to send the e-mail then.
  */

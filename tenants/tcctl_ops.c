@@ -19,8 +19,8 @@
 #include "laslink.h"
 #include "mail.h"
 #include "schoolyear.h"
-#include "uwlr.h"
 #include "user.h"
+#include "uwlr.h"
 #include "uwlr_client.h"
 #include "year.h"
 
