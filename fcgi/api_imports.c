@@ -2,7 +2,8 @@
  * api_imports.c - the school year and "Overgang nieuw schooljaar": start an
  * import, follow it, review it ("Controle import uit LAS"), apply it
  * ("Gegevens importeren"), retry or cancel it.  The fetch and the apply run
- * in tc-worker; these handlers only check, record and enqueue.
+ * in tc-worker; these handlers only check, record and enqueue.  Also what the
+ * last nightly sync left for the administrator to decide (GET /api/sync).
  */
 #include "api.h"
 
@@ -18,6 +19,7 @@
 #include "jobqueue.h"
 #include "response.h"
 #include "schoolyear.h"
+#include "syncpoints.h"
 #include "year.h"
 
 #define RECORDS_LIMIT_MAX	200
@@ -300,6 +302,21 @@ api_import_current(struct request *r)
 		return;
 	}
 	response_json(r, 200, json_pack("{s:o}", "import", import_state_json(&s)));
+}
+
+/* The last nightly sync's points for the administrator (syncpoints.h). */
+void
+api_sync_points(struct request *r)
+{
+	json_t *last;
+	tc_status st;
+
+	if ((st = syncpoints_get(r->w->db, r->w->kv, r->tenant.id, &last)) != TC_OK) {
+		response_status(r, st);
+		return;
+	}
+	response_json(r, 200, json_pack("{s:b, s:o}", "enabled", r->tenant.sync_enabled &&
+	    r->tenant.las_url[0] != '\0' && r->tenant.has_las_key, "last", last));
 }
 
 static bool

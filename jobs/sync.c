@@ -9,6 +9,7 @@
 #include "import_job.h"
 #include "import_review.h"
 #include "lasslot.h"
+#include "syncpoints.h"
 #include "tenant.h"
 #include "year.h"
 
@@ -68,7 +69,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	struct import_review rv;
 	const struct tenant *t = &j->school;
 	long long active_pupils = 0;
-	json_t *choices;
+	json_t *choices, *points;
 	redisReply *r;
 	bool fresh, got;
 	long changes;
@@ -117,13 +118,16 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		goto cancel;
 	choices = json_object();
 	changes = sync_choices(&rv, choices);
+	points = syncpoints_from_review(&rv);
 	import_review_free(&rv);
 	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices);
 	json_decref(choices);
 	if (st == TC_OK)
 		st = db_query_int(w->db, sql[SQL_ACTIVE_PUPILS], DB_ARGS(DB_INT(j->tenant)), &active_pupils);
-	if (st != TC_OK)
+	if (st != TC_OK) {
+		json_decref(points);
 		goto cancel;
+	}
 	if (changes * 100 > (long)w->cfg->sync_max_share * (active_pupils > 0 ? active_pupils : 1)) {
 		char msg[256];
 
@@ -132,13 +136,24 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		    w->cfg->sync_max_share);
 		log_msg(TC_LOG_INFO, &w->log, "sync held: %ld change(s) of %lld pupil(s)", changes,
 		    active_pupils);
-		return import_fail_to(w->kv, j->tenant, s.id, IMPORT_REVIEW, "sync_held", msg, "");
+		st = import_fail_to(w->kv, j->tenant, s.id, IMPORT_REVIEW, "sync_held", msg, "");
+		if (st == TC_OK && syncpoints_save(w->kv, j->tenant, date, true, s.id, points) != TC_OK)
+			log_msg(TC_LOG_WARN, &w->log, "sync: its points were not saved");
+		json_decref(points);
+		return st;
 	}
-	if ((st = import_transition(w->kv, j->tenant, s.id, IMPORT_REVIEW, IMPORT_APPLYING)) != TC_OK)
+	if ((st = import_transition(w->kv, j->tenant, s.id, IMPORT_REVIEW, IMPORT_APPLYING)) != TC_OK) {
+		json_decref(points);
 		return TC_OK;	/* the administrator cancelled it meanwhile */
+	}
 	st = import_job_apply(w->db, w->kv, w->cfg, j->tenant, s.id, 0, &w->log);
-	if (st == TC_OK)
+	if (st == TC_OK) {
 		log_msg(TC_LOG_INFO, &w->log, "sync applied: %ld change(s)", changes);
+		/* The sync is done; a lost list of points comes back tomorrow night. */
+		if (syncpoints_save(w->kv, j->tenant, date, false, NULL, points) != TC_OK)
+			log_msg(TC_LOG_WARN, &w->log, "sync: its points were not saved");
+	}
+	json_decref(points);
 	return st;
 cancel:
 	(void)import_cancel(w->kv, j->tenant, s.id);

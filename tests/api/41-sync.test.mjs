@@ -80,6 +80,9 @@ test('a sync that would change more than 10% of the pupils waits for approval', 
   assert.equal(imp.kind, 'sync');
   assert.equal(imp.error.code, 'sync_held');
   assert.match(imp.error.message, /wacht op uw goedkeuring/);
+  const held = (await s.admin.get('/api/sync')).json.last;
+  assert.equal(held.status, 'held');
+  assert.equal(held.import_id, imp.id);
   assert.equal(runs(), before);
   assert.deepEqual(sql(`SELECT id, roepnaam FROM students WHERE tenant_id = ${sid} ORDER BY id`), changed);
   // The administrator approves it.
@@ -87,4 +90,55 @@ test('a sync that would change more than 10% of the pupils waits for approval', 
   assert.ok([200, 202].includes(res.status), res.text);
   await until(() => runs() === before + 1, 'the approved sync');
   assert.equal(Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid} AND roepnaam LIKE 'X%'`)), 0);
+});
+
+test("the sync's points for the administrator: leavers, archived pupils, look-alikes (GET /api/sync)", async () => {
+  // A pupil that came from the LAS and is no longer in it.
+  sql(`INSERT INTO students (tenant_id, las_key, achternaam, roepnaam, source) VALUES (${sid}, 'LLWEG', 'Weg', 'Wanda', 'las')`);
+  const weg = sqlValue(`SELECT id FROM students WHERE tenant_id = ${sid} AND las_key = 'LLWEG'`);
+  // A pupil of the LAS that we only know as entered by hand.
+  const [lasId, achternaam, roepnaam, voorvoegsel] = sql(`SELECT id, achternaam, roepnaam, voorvoegsel FROM students
+    WHERE tenant_id = ${sid} AND las_key = 'LL10104'`)[0];
+  sql(`DELETE FROM group_members WHERE tenant_id = ${sid} AND student_id = ${lasId}; ` +
+    `DELETE FROM test_administrations WHERE tenant_id = ${sid} AND student_id = ${lasId}; ` +
+    `DELETE FROM students WHERE tenant_id = ${sid} AND id = ${lasId}`);
+  sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${sid}, '${achternaam}', '${roepnaam}', 'manual')`);
+  const lookalike = sqlValue(`SELECT id FROM students WHERE tenant_id = ${sid} AND achternaam = '${achternaam}'
+    AND roepnaam = '${roepnaam}' AND source = 'manual'`);
+  const archived = sqlValue(`SELECT id FROM students WHERE tenant_id = ${sid} AND las_key = 'LL10102'`);
+
+  await clock('2023-09-03T03:00');
+  const before = runs();
+  tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  await until(() => runs() === before + 1, 'the sync of 3 September');
+  const res = await s.admin.get('/api/sync');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.enabled, true);
+  const last = res.json.last;
+  assert.equal(last.date, '2023-09-03');
+  assert.equal(last.status, 'applied');
+  assert.deepEqual(last.leavers, [{ id: Number(weg), name: 'Wanda Weg' }], 'hand-entered pupils are no leavers');
+  assert.deepEqual(last.archived.map((p) => p.id), [Number(archived)]);
+  assert.equal(last.lookalikes.length, 1);
+  const name = [roepnaam, voorvoegsel === 'NULL' ? null : voorvoegsel, achternaam].filter(Boolean).join(' ');
+  assert.equal(last.lookalikes[0].name, name);
+  assert.deepEqual(last.lookalikes[0].candidates, [{ id: Number(lookalike), name: `${roepnaam} ${achternaam}` }]);
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid} AND las_key = 'LL10104'`), '0', 'not imported');
+  assert.equal(sqlValue(`SELECT status FROM students WHERE id = ${weg}`), 'active', 'kept');
+
+  // Read against the pupils as they are now: the administrator deactivates
+  // the leaver and reactivates the archived pupil; both drop off.
+  let r = await s.admin.post('/api/students/deactivate', { ids: [Number(weg)] });
+  assert.equal(r.status, 200, r.text);
+  r = await s.admin.post('/api/students/reactivate', { ids: [Number(archived)] });
+  assert.equal(r.status, 200, r.text);
+  const now = (await s.admin.get('/api/sync')).json.last;
+  assert.deepEqual(now.leavers, []);
+  assert.deepEqual(now.archived, []);
+  assert.equal(now.lookalikes.length, 1);
+
+  // A school without a LAS link has no sync and no points.
+  const other = addSchool({ name: 'Zonder LAS' });
+  const o = await login(other.host, other.email, other.password);
+  assert.deepEqual((await o.get('/api/sync')).json, { enabled: false, last: null });
 });

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { env, request, login, tcctl, sql, addSchool, repoRoot } from './lib.mjs';
+import { env, request, login, tcctl, sql, redis, addSchool, repoRoot } from './lib.mjs';
 import { tenantId, addUser, mkStudent, mkGroup } from './roster.mjs';
 
 const SECRET = 'Geheimwaard';		// in every name of school B's own records
@@ -234,7 +234,14 @@ before(async () => {
   B.imp = await importInReview(B);
   const rec = await B.admin.get(`/api/imports/${B.imp}/records?kind=student&limit=1`);
   B.impKey = rec.json?.items?.[0]?.key;
-  B.leaks = await leakStrings(B);
+  // Points of a nightly sync of B (GET /api/sync), naming B's pupils.
+  const pupils = sql(`SELECT id FROM students WHERE tenant_id = ${B.id} ORDER BY id LIMIT 3`).map((r) => Number(r[0]));
+  const lookalike = `${SECRET}kind Lijkt`;
+  redis(['SET', `tc:{${B.id}}:sync:points`, JSON.stringify({ date: '2026-08-15', status: 'applied',
+    leavers: pupils.slice(0, 2), archived: [], lookalikes: [{ name: lookalike, candidates: pupils }] }),
+  'EX', '3600']);
+  assert.equal((await B.admin.get('/api/sync')).json.last.lookalikes[0].name, lookalike);
+  B.leaks = [...await leakStrings(B), lookalike];
   B.ids = recordIds(B.id);
   A.ids = recordIds(A.id);
 });

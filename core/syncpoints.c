@@ -1,0 +1,199 @@
+/* syncpoints.c - the nightly sync's points for the administrator. */
+#include "syncpoints.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idlist.h"
+#include "import.h"
+#include "import_stage.h"
+#include "limits.h"
+
+#define SYNCPOINTS_TTL	(8 * 86400)	/* seconds: a week of nights, and one */
+
+enum { SQL_PUPILS };
+
+static const char *const sql[] = {
+	/* Parameters: the ids (JSON), tenant.  The ids drive the join (idlist.h). */
+	[SQL_PUPILS] = "SELECT STRAIGHT_JOIN s.id, s.status, s.roepnaam, s.voorvoegsel,"
+	    " s.achternaam FROM " IDLIST_TABLE " JOIN students s ON s.tenant_id = ?"
+	    " AND s.id = j.id",
+};
+
+static bool
+is(const json_t *o, const char *k, const char *want)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v != NULL && strcmp(v, want) == 0;
+}
+
+/* The ids of the candidates of one look-alike record (a new array). */
+static json_t *
+candidate_ids(const json_t *rec)
+{
+	json_t *ids = json_array(), *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rec, "candidates"), i, c)
+		json_array_append(ids, json_object_get(c, "id"));
+	return ids;
+}
+
+json_t *
+syncpoints_from_review(const struct import_review *rv)
+{
+	json_t *leavers = json_array(), *archived = json_array(), *alike = json_array(), *rec;
+	size_t i;
+
+	/* Hand-entered pupils were never in the LAS: not leavers of it. */
+	json_array_foreach(rv->records[IMPORT_LEAVER], i, rec)
+		if (is(rec, "source", "las"))
+			json_array_append(leavers, json_object_get(rec, "id"));
+	json_array_foreach(rv->records[IMPORT_STUDENT], i, rec) {
+		if (is(rec, "category", "existing") && is(rec, "link_status", "deactivated"))
+			json_array_append(archived, json_object_get(rec, "link_id"));
+		else if (is(rec, "category", "new") &&
+		    json_array_size(json_object_get(rec, "candidates")) > 0)
+			json_array_append_new(alike, json_pack("{s:s?, s:O?, s:o}", "name",
+			    json_string_value(json_object_get(rec, "display")), "geboortedatum",
+			    json_object_get(rec, "geboortedatum"), "candidates", candidate_ids(rec)));
+	}
+	return json_pack("{s:o, s:o, s:o}", "leavers", leavers, "archived", archived,
+	    "lookalikes", alike);
+}
+
+tc_status
+syncpoints_save(struct kv *kv, uint64_t tenant_id, const char *date, bool held,
+    const char *import_id, json_t *points)
+{
+	char key[TC_KEY_MAX], *text;
+	json_t *doc;
+	tc_status st;
+
+	if (points == NULL)
+		return TC_INTERNAL;
+	doc = json_pack("{s:s, s:s, s:s?}", "date", date, "status", held ? "held" : "applied",
+	    "import_id", held ? import_id : NULL);
+	if (doc == NULL || json_object_update(doc, points) != 0) {
+		json_decref(doc);
+		return TC_INTERNAL;
+	}
+	text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (text == NULL)
+		return TC_INTERNAL;
+	kv_key(key, sizeof(key), tenant_id, "sync", "points");
+	st = kv_exec(kv, "SET %s %b EX %d", key, text, strlen(text), SYNCPOINTS_TTL);
+	free(text);
+	return st;
+}
+
+/* Adds the pupil of one row to the object arg: "id" → {status, name}. */
+static tc_status
+pupil_row(void *arg, const struct db_row *r)
+{
+	char *name = import_display_name(r->vals[2], r->vals[3], r->vals[4]);
+	json_t *p = json_pack("{s:s, s:s}", "status", r->vals[1], "name", name != NULL ? name : "");
+
+	free(name);
+	if (p == NULL || json_object_set_new(arg, r->vals[0], p) != 0)
+		return TC_INTERNAL;
+	return TC_OK;
+}
+
+/* The pupils of ids that exist, with status want (NULL: any): [{id, name}]. */
+static json_t *
+pupils_now(const json_t *ids, const json_t *found, const char *want)
+{
+	json_t *out = json_array(), *id, *p;
+	char k[24];
+	size_t i;
+
+	json_array_foreach(ids, i, id) {
+		snprintf(k, sizeof(k), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+		if ((p = json_object_get(found, k)) == NULL || (want != NULL && !is(p, "status", want)))
+			continue;
+		json_array_append_new(out, json_pack("{s:O, s:O}", "id", id, "name",
+		    json_object_get(p, "name")));
+	}
+	return out;
+}
+
+/* Every id the points name, as one JSON array text (free()). */
+static char *
+all_ids(const json_t *doc)
+{
+	json_t *ids = json_array(), *rec;
+	char *text;
+	size_t i;
+
+	json_array_extend(ids, json_object_get(doc, "leavers"));
+	json_array_extend(ids, json_object_get(doc, "archived"));
+	json_array_foreach(json_object_get(doc, "lookalikes"), i, rec)
+		json_array_extend(ids, json_object_get(rec, "candidates"));
+	text = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	return text;
+}
+
+/* The look-alikes whose hand-entered pupils still exist, with their names. */
+static json_t *
+lookalikes_now(const json_t *doc, const json_t *found)
+{
+	json_t *out = json_array(), *rec, *cands;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "lookalikes"), i, rec) {
+		cands = pupils_now(json_object_get(rec, "candidates"), found, NULL);
+		if (json_array_size(cands) == 0) {
+			json_decref(cands);
+			continue;
+		}
+		json_array_append_new(out, json_pack("{s:O?, s:O?, s:o}", "name",
+		    json_object_get(rec, "name"), "geboortedatum",
+		    json_object_get(rec, "geboortedatum"), "candidates", cands));
+	}
+	return out;
+}
+
+tc_status
+syncpoints_get(struct db *db, struct kv *kv, uint64_t tenant_id, json_t **out)
+{
+	char key[TC_KEY_MAX], *ids;
+	json_t *doc, *found;
+	redisReply *r;
+	tc_status st;
+
+	*out = NULL;
+	kv_key(key, sizeof(key), tenant_id, "sync", "points");
+	if ((st = kv_command(kv, &r, "GET %s", key)) != TC_OK)
+		return st;
+	doc = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+	freeReplyObject(r);
+	if (doc == NULL) {
+		*out = json_null();
+		return TC_OK;
+	}
+	found = json_object();
+	if ((ids = all_ids(doc)) == NULL) {
+		st = TC_INTERNAL;
+		goto out;
+	}
+	st = db_query(db, sql[SQL_PUPILS], DB_ARGS(DB_STR(ids), DB_INT(tenant_id)), pupil_row, found);
+	free(ids);
+	if (st != TC_OK)
+		goto out;
+	*out = json_pack("{s:O, s:O, s:O?, s:o, s:o, s:o}", "date", json_object_get(doc, "date"),
+	    "status", json_object_get(doc, "status"), "import_id", json_object_get(doc, "import_id"),
+	    "leavers", pupils_now(json_object_get(doc, "leavers"), found, "active"),
+	    "archived", pupils_now(json_object_get(doc, "archived"), found, "deactivated"),
+	    "lookalikes", lookalikes_now(doc, found));
+	if (*out == NULL)
+		st = TC_INTERNAL;
+out:
+	json_decref(found);
+	json_decref(doc);
+	return st;
+}
