@@ -240,3 +240,41 @@ test("a teacher sees only its own group's pupils, read-only", async () => {
   await page.goto(`${page.base}#/leerling/${other}`);
   await page.getByRole('heading', { name: 'Er ging iets mis' }).waitFor();
 });
+
+test("the nightly sync's points on Leerlingen beheren, each pupil a link", async () => {
+  const tid = sqlValue(`SELECT id FROM tenants WHERE slug = '${school.slug}'`);
+  const active = (n) => Number(sqlValue(`SELECT id FROM students WHERE tenant_id = ${tid} AND status = 'active' ORDER BY id LIMIT 1 OFFSET ${n}`));
+  const leaver = active(0);
+  const archived = active(1);
+  // A new session: the session-expiry test ended the first one.
+  const a = await login(school.host, school.email, school.password);
+  const r = await a.post('/api/students/deactivate', { ids: [archived] });
+  assert.equal(r.status, 200, r.text);
+  // What a sync of 5 October left (the sync itself: tests/api/41-sync).
+  const key = `tc:{${tid}}:sync:points`;
+  redis(['SET', key, JSON.stringify({ date: `${Y}-10-05`, status: 'applied', leavers: [leaver], archived: [archived],
+    lookalikes: [] }), 'EX', '600']);
+  try {
+    const page = await b.page(school.host);
+    await page.goto(page.base);
+    await loginAs(page, school.email, school.password);
+    const card = page.getByRole('region', { name: `Synchronisatie met uw LAS van 5 oktober ${Y}` });
+    await card.waitFor();
+    await card.getByRole('heading', { name: 'Niet meer in uw LAS, nog actief (1)' }).waitFor();
+    await card.getByRole('heading', { name: 'Gedeactiveerd, maar wel in uw LAS (1)' }).waitFor();
+    await shot(page, '11-synchronisatie');
+    await axe(page, 'synchronisatie');
+    // The leaver's link opens its page; deactivated there, it leaves the list.
+    const name = await card.getByRole('link').first().textContent();
+    await card.getByRole('link').first().click();
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Deactiveren' }).click();
+    await page.getByText(`${name} is gedeactiveerd.`).waitFor();
+    await page.goto(`${page.base}#/leerlingen`);
+    await page.getByRole('heading', { name: 'Leerlingen beheren' }).waitFor();
+    await card.getByRole('heading', { name: 'Gedeactiveerd, maar wel in uw LAS (1)' }).waitFor();
+    assert.equal(await card.getByRole('heading', { name: /Niet meer in uw LAS/ }).count(), 0);
+  } finally {
+    redis(['DEL', key]);
+  }
+});

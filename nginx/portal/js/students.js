@@ -1,7 +1,7 @@
 // students.js - Leerlingen beheren (list, tabs, bulk actions) and the pupil page.
 
 import { get, post, qs } from './api.js';
-import { h, fill, message, nextId, plural, pupilName, shortDate, announce } from './dom.js';
+import { h, fill, message, nextId, plural, pupilName, shortDate, longDate, announce } from './dom.js';
 import { confirmDialog } from './dialog.js';
 import { isAdmin, go } from './app.js';
 
@@ -19,6 +19,45 @@ const sorts = {
 
 function groupsText(s) {
   return (s.groups || []).map((g) => g.name).join(', ') || '—';
+}
+
+/* A list of pupils, each a link to its page. */
+function pupilLinks(list) {
+  return h('ul', { class: 'plain-list' }, list.map((p) => h('li', null, h('a', { href: `#/leerling/${p.id}` }, p.name))));
+}
+
+/**
+ * What the last nightly sync with the LAS left for the administrator
+ * (GET /api/sync): null when there is nothing to decide.
+ */
+async function syncPoints() {
+  let r;
+  try { r = await get('/api/sync'); } catch { return null; }
+  const p = r.last;
+  if (!p || (p.status !== 'held' && !p.leavers.length && !p.archived.length && !p.lookalikes.length)) return null;
+  const parts = [];
+  if (p.status === 'held') {
+    parts.push(message('warn', 'De synchronisatie wijzigt veel leerlingen en wacht op uw goedkeuring. ',
+      h('a', { href: `#/import/${p.import_id}` }, 'Bekijk de wijzigingen')));
+  }
+  if (p.leavers.length) {
+    parts.push(h('h3', null, `Niet meer in uw LAS, nog actief (${p.leavers.length})`),
+      h('p', null, 'Deactiveer de leerlingen die de school hebben verlaten; hun toetsresultaten blijven bewaard.'),
+      pupilLinks(p.leavers));
+  }
+  if (p.archived.length) {
+    parts.push(h('h3', null, `Gedeactiveerd, maar wel in uw LAS (${p.archived.length})`),
+      h('p', null, 'De synchronisatie activeert deze leerlingen niet. Activeer ze zelf als ze weer op school zijn.'),
+      pupilLinks(p.archived));
+  }
+  if (p.lookalikes.length) {
+    parts.push(h('h3', null, `Niet geïmporteerd: lijkt op een leerling die u zelf invoerde (${p.lookalikes.length})`),
+      h('p', null, 'Kies bij een import uit uw LAS (Overgang nieuw schooljaar) of het dezelfde leerling is.'),
+      h('ul', { class: 'plain-list' }, p.lookalikes.map((l) => h('li', null, `${l.name} (LAS) lijkt op `,
+        l.candidates.map((c, i) => [i ? ', ' : '', h('a', { href: `#/leerling/${c.id}` }, c.name)])))));
+  }
+  return h('section', { class: 'card sync-points', 'aria-labelledby': 'sync-points-h' },
+    h('h2', { id: 'sync-points-h' }, `Synchronisatie met uw LAS van ${longDate(p.date)}`), parts);
 }
 
 /** Counts the test results of pupils (for the delete confirmation). */
@@ -243,8 +282,12 @@ export async function renderStudents(ctx, status) {
 
   const head = h('div', { class: 'page-head' },
     h('h1', null, admin ? 'Leerlingen beheren' : 'Mijn leerlingen'));
-  fill(ctx.main, head, tabs, filterBar, msg, bulk, tableWrap, pager);
+  const syncArea = h('div');
+  fill(ctx.main, head, syncArea, tabs, filterBar, msg, bulk, tableWrap, pager);
   updateBulk();
+  if (admin && status === 'active') {
+    syncPoints().then((card) => { if (card && ctx.alive()) fill(syncArea, card); });
+  }
   // The group filter: the active groups of the school (a teacher: its own).
   get(`/api/groups${qs({ status: 'active', limit: 200 })}`).then((g) => {
     for (const gr of g.items) {
