@@ -158,10 +158,29 @@ lookalikes_now(const json_t *doc, const json_t *found)
 	return out;
 }
 
+/* The status to show: a held sync whose import no longer waits was decided. */
+static const char *
+status_now(struct kv *kv, uint64_t tenant_id, const json_t *doc, tc_status *st)
+{
+	const char *id = json_string_value(json_object_get(doc, "import_id"));
+	struct import_state s;
+
+	*st = TC_OK;
+	if (!is(doc, "status", "held") || id == NULL)
+		return "applied";
+	*st = import_current(kv, tenant_id, &s);
+	if (*st == TC_NOT_FOUND) {
+		*st = TC_OK;
+		return "decided";
+	}
+	return *st == TC_OK && strcmp(s.id, id) == 0 && s.status == IMPORT_REVIEW ? "held" : "decided";
+}
+
 tc_status
 syncpoints_get(struct db *db, struct kv *kv, uint64_t tenant_id, json_t **out)
 {
 	char key[TC_KEY_MAX], *ids;
+	const char *status;
 	json_t *doc, *found;
 	redisReply *r;
 	tc_status st;
@@ -177,6 +196,9 @@ syncpoints_get(struct db *db, struct kv *kv, uint64_t tenant_id, json_t **out)
 		return TC_OK;
 	}
 	found = json_object();
+	status = status_now(kv, tenant_id, doc, &st);
+	if (st != TC_OK)
+		goto out;
 	if ((ids = all_ids(doc)) == NULL) {
 		st = TC_INTERNAL;
 		goto out;
@@ -185,8 +207,8 @@ syncpoints_get(struct db *db, struct kv *kv, uint64_t tenant_id, json_t **out)
 	free(ids);
 	if (st != TC_OK)
 		goto out;
-	*out = json_pack("{s:O, s:O, s:O?, s:o, s:o, s:o}", "date", json_object_get(doc, "date"),
-	    "status", json_object_get(doc, "status"), "import_id", json_object_get(doc, "import_id"),
+	*out = json_pack("{s:O, s:s, s:O?, s:o, s:o, s:o}", "date", json_object_get(doc, "date"),
+	    "status", status, "import_id", json_object_get(doc, "import_id"),
 	    "leavers", pupils_now(json_object_get(doc, "leavers"), found, "active"),
 	    "archived", pupils_now(json_object_get(doc, "archived"), found, "deactivated"),
 	    "lookalikes", lookalikes_now(doc, found));

@@ -37,7 +37,8 @@ tc_status	syncpoints_save(struct kv *, uint64_t tenant_id, const char *date, boo
 
 /*
  * The points as they are now: *out is JSON null when there are none, or
- * {date, status ("applied"|"held"), import_id, leavers: [{id, name}],
+ * {date, status ("applied"; "held" while its import waits for approval;
+ * "decided" once approved or cancelled), import_id, leavers: [{id, name}],
  * archived: [{id, name}], lookalikes: [{name, geboortedatum, candidates:
  * [{id, name}]}]} (caller: json_decref).
  */

@@ -89,6 +89,7 @@ test('a sync that would change more than 10% of the pupils waits for approval', 
   const res = await s.admin.post(`/api/imports/${imp.id}/apply`);
   assert.ok([200, 202].includes(res.status), res.text);
   await until(() => runs() === before + 1, 'the approved sync');
+  assert.equal((await s.admin.get('/api/sync')).json.last.status, 'decided');
   assert.equal(Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid} AND roepnaam LIKE 'X%'`)), 0);
 });
 
