@@ -154,6 +154,9 @@ test('keyboard only: the Beheer menu, tabs and a row action', async () => {
   await page.goto(page.base);
   await loginAs(page, school.email, school.password);
   await page.getByRole('heading', { name: 'Leerlingen beheren' }).waitFor();
+  // The screen is complete when focus is on its heading (the list loads
+  // after the heading shows; the menu must not be opened before).
+  await page.waitForFunction(() => document.activeElement.tagName === 'H1');
   await page.locator('#menu-button').focus();
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Leerlingen beheren');
