@@ -185,6 +185,7 @@ async function route() {
   state.cleanup = null;
   state.serial += 1;
   const serial = state.serial;
+  const focusedBefore = document.activeElement;
   const parts = parseHash();
   const el = main();
   const ctx = {
@@ -244,7 +245,11 @@ async function route() {
       message('error', err && err.message ? err.message : 'Onbekende fout.'),
       h('p', null, h('button', { type: 'button', class: 'btn', onclick: () => route() }, 'Opnieuw proberen')));
   }
-  if (ctx.alive() && !ctx.keepFocus) focusHeading(el);
+  // Focus to the new screen's heading, unless the user put it somewhere
+  // else while the screen was loading (the menu, say).
+  const now = document.activeElement;
+  const moved = now && now !== document.body && now !== focusedBefore;
+  if (ctx.alive() && !ctx.keepFocus && !moved) focusHeading(el);
 }
 
 /** Re-renders the current route (after a change). */
