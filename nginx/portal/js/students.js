@@ -21,9 +21,15 @@ function groupsText(s) {
   return (s.groups || []).map((g) => g.name).join(', ') || '—';
 }
 
+/* A list of the sync's points; folded away when it is long. */
+function pointList(items) {
+  const ul = h('ul', { class: 'plain-list' }, items);
+  return items.length > 10 ? h('details', null, h('summary', null, `Toon alle ${items.length}`), ul) : ul;
+}
+
 /* A list of pupils, each a link to its page. */
 function pupilLinks(list) {
-  return h('ul', { class: 'plain-list' }, list.map((p) => h('li', null, h('a', { href: `#/leerling/${p.id}` }, p.name))));
+  return pointList(list.map((p) => h('li', null, h('a', { href: `#/leerling/${p.id}` }, p.name))));
 }
 
 /**
@@ -53,7 +59,7 @@ async function syncPoints() {
   if (p.lookalikes.length) {
     parts.push(h('h3', null, `Niet geïmporteerd: lijkt op een leerling die u zelf invoerde (${p.lookalikes.length})`),
       h('p', null, 'Kies bij een import uit uw LAS (Overgang nieuw schooljaar) of het dezelfde leerling is.'),
-      h('ul', { class: 'plain-list' }, p.lookalikes.map((l) => h('li', null, `${l.name} (LAS) lijkt op `,
+      pointList(p.lookalikes.map((l) => h('li', null, `${l.name} (LAS) lijkt op `,
         l.candidates.map((c, i) => [i ? ', ' : '', h('a', { href: `#/leerling/${c.id}` }, c.name)])))));
   }
   return h('section', { class: 'card sync-points', 'aria-labelledby': 'sync-points-h' },
