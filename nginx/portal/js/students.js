@@ -58,7 +58,8 @@ async function syncPoints() {
   }
   if (p.lookalikes.length) {
     parts.push(h('h3', null, `Niet geïmporteerd: lijkt op een leerling die u zelf invoerde (${p.lookalikes.length})`),
-      h('p', null, 'Kies bij een import uit uw LAS (Overgang nieuw schooljaar) of het dezelfde leerling is.'),
+      h('p', null, 'Haal het huidige schooljaar opnieuw uit uw LAS (',
+        h('a', { href: '#/overgang' }, 'Overgang nieuw schooljaar'), ') en kies bij de controle of het dezelfde leerling is.'),
       pointList(p.lookalikes.map((l) => h('li', null, `${l.name} (LAS) lijkt op `,
         l.candidates.map((c, i) => [i ? ', ' : '', h('a', { href: `#/leerling/${c.id}` }, c.name)])))));
   }
