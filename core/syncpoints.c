@@ -11,6 +11,7 @@
 #include "limits.h"
 
 #define SYNCPOINTS_TTL	(8 * 86400)	/* seconds: a week of nights, and one */
+#define DISMISSED_TTL	(400 * 86400)	/* seconds: a school year, and some */
 
 enum { SQL_PUPILS };
 
@@ -103,9 +104,10 @@ pupil_row(void *arg, const struct db_row *r)
 	return TC_OK;
 }
 
-/* The pupils of ids that exist, with status want (NULL: any): [{id, name}]. */
+/* The pupils of ids that exist, with status want (NULL: any) and not
+ * dismissed (NULL: none are): [{id, name}]. */
 static json_t *
-pupils_now(const json_t *ids, const json_t *found, const char *want)
+pupils_now(const json_t *ids, const json_t *found, const char *want, const json_t *dismissed)
 {
 	json_t *out = json_array(), *id, *p;
 	char k[24];
@@ -113,7 +115,8 @@ pupils_now(const json_t *ids, const json_t *found, const char *want)
 
 	json_array_foreach(ids, i, id) {
 		snprintf(k, sizeof(k), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
-		if ((p = json_object_get(found, k)) == NULL || (want != NULL && !is(p, "status", want)))
+		if ((p = json_object_get(found, k)) == NULL || (want != NULL && !is(p, "status", want)) ||
+		    (dismissed != NULL && json_object_get(dismissed, k) != NULL))
 			continue;
 		json_array_append_new(out, json_pack("{s:O, s:O}", "id", id, "name",
 		    json_object_get(p, "name")));
@@ -146,7 +149,7 @@ lookalikes_now(const json_t *doc, const json_t *found)
 	size_t i;
 
 	json_array_foreach(json_object_get(doc, "lookalikes"), i, rec) {
-		cands = pupils_now(json_object_get(rec, "candidates"), found, NULL);
+		cands = pupils_now(json_object_get(rec, "candidates"), found, NULL, NULL);
 		if (json_array_size(cands) == 0) {
 			json_decref(cands);
 			continue;
@@ -176,12 +179,31 @@ status_now(struct kv *kv, uint64_t tenant_id, const json_t *doc, tc_status *st)
 	return *st == TC_OK && strcmp(s.id, id) == 0 && s.status == IMPORT_REVIEW ? "held" : "decided";
 }
 
+/* The dismissed pupils of the school: an object with their ids as keys. */
+static tc_status
+dismissed_ids(struct kv *kv, uint64_t tenant_id, json_t **out)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+
+	*out = json_object();
+	kv_key(key, sizeof(key), tenant_id, "sync", "dismissed");
+	if ((st = kv_command(kv, &r, "SMEMBERS %s", key)) != TC_OK)
+		return st;
+	for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			json_object_set_new(*out, r->element[i]->str, json_true());
+	freeReplyObject(r);
+	return TC_OK;
+}
+
 tc_status
 syncpoints_get(struct db *db, struct kv *kv, uint64_t tenant_id, json_t **out)
 {
 	char key[TC_KEY_MAX], *ids;
 	const char *status;
-	json_t *doc, *found;
+	json_t *doc, *found, *dismissed = NULL;
 	redisReply *r;
 	tc_status st;
 
@@ -197,6 +219,8 @@ syncpoints_get(struct db *db, struct kv *kv, uint64_t tenant_id, json_t **out)
 	}
 	found = json_object();
 	status = status_now(kv, tenant_id, doc, &st);
+	if (st == TC_OK)
+		st = dismissed_ids(kv, tenant_id, &dismissed);
 	if (st != TC_OK)
 		goto out;
 	if ((ids = all_ids(doc)) == NULL) {
@@ -209,13 +233,83 @@ syncpoints_get(struct db *db, struct kv *kv, uint64_t tenant_id, json_t **out)
 		goto out;
 	*out = json_pack("{s:O, s:s, s:O?, s:o, s:o, s:o}", "date", json_object_get(doc, "date"),
 	    "status", status, "import_id", json_object_get(doc, "import_id"),
-	    "leavers", pupils_now(json_object_get(doc, "leavers"), found, "active"),
-	    "archived", pupils_now(json_object_get(doc, "archived"), found, "deactivated"),
+	    "leavers", pupils_now(json_object_get(doc, "leavers"), found, "active", dismissed),
+	    "archived", pupils_now(json_object_get(doc, "archived"), found, "deactivated",
+	    dismissed),
 	    "lookalikes", lookalikes_now(doc, found));
 	if (*out == NULL)
 		st = TC_INTERNAL;
 out:
+	json_decref(dismissed);
 	json_decref(found);
 	json_decref(doc);
+	return st;
+}
+
+/* True when the pupil id is on the list named key of the points p. */
+static bool
+listed(const json_t *p, const char *key, uint64_t id)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(p, key), i, e)
+		if ((uint64_t)json_integer_value(json_object_get(e, "id")) == id)
+			return true;
+	return false;
+}
+
+/* SADD key id ...: one command for all the ids. */
+static tc_status
+sadd_ids(struct kv *kv, const char *key, const struct idlist *ids)
+{
+	const char **argv = calloc(ids->n + 2, sizeof(*argv));
+	char *buf = malloc(ids->n * 21);	/* 20 digits and a NUL per id */
+	redisReply *r;
+	tc_status st = TC_INTERNAL;
+
+	if (argv != NULL && buf != NULL) {
+		argv[0] = "SADD";
+		argv[1] = key;
+		for (size_t i = 0; i < ids->n; i++) {
+			snprintf(buf + i * 21, 21, "%llu", (unsigned long long)ids->v[i]);
+			argv[i + 2] = buf + i * 21;
+		}
+		if ((st = kv_command_argv(kv, &r, (int)ids->n + 2, argv, NULL)) == TC_OK)
+			freeReplyObject(r);
+	}
+	free(argv);
+	free(buf);
+	return st;
+}
+
+tc_status
+syncpoints_check(struct db *db, struct kv *kv, uint64_t tenant_id, const struct idlist *ids,
+    struct idlist *unknown)
+{
+	json_t *p;
+	tc_status st;
+
+	if ((st = syncpoints_get(db, kv, tenant_id, &p)) != TC_OK)
+		return st;
+	for (size_t i = 0; st == TC_OK && i < ids->n; i++)
+		if (!json_is_object(p) || (!listed(p, "leavers", ids->v[i]) &&
+		    !listed(p, "archived", ids->v[i])))
+			st = idlist_add(unknown, ids->v[i]);
+	json_decref(p);
+	if (st != TC_OK)
+		return st;
+	return unknown->n > 0 ? TC_NOT_FOUND : TC_OK;
+}
+
+tc_status
+syncpoints_dismiss(struct kv *kv, uint64_t tenant_id, const struct idlist *ids)
+{
+	char key[TC_KEY_MAX];
+	tc_status st;
+
+	kv_key(key, sizeof(key), tenant_id, "sync", "dismissed");
+	if ((st = sadd_ids(kv, key, ids)) == TC_OK)
+		st = kv_exec(kv, "EXPIRE %s %d", key, DISMISSED_TTL);
 	return st;
 }

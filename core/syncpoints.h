@@ -11,7 +11,9 @@
  *
  * Saved by the sync in tc:{tenant}:sync:points (8 days, replaced by the next
  * sync) as ids; read back against the pupils as they are now, so that a
- * pupil deactivated, reactivated or deleted since drops off the list.
+ * pupil deactivated, reactivated or deleted since drops off the list.  A
+ * leaver or archived pupil the administrator dismissed ("Negeren") stays off
+ * (tc:{tenant}:sync:dismissed, a set of pupil ids, a year).
  */
 #ifndef TC_SYNCPOINTS_H
 #define TC_SYNCPOINTS_H
@@ -20,6 +22,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "idlist.h"
 #include "import_review.h"
 #include "kv.h"
 #include "status.h"
@@ -43,5 +46,15 @@ tc_status	syncpoints_save(struct kv *, uint64_t tenant_id, const char *date, boo
  * [{id, name}]}]} (caller: json_decref).
  */
 tc_status	syncpoints_get(struct db *, struct kv *, uint64_t tenant_id, json_t **out);
+
+/*
+ * Checks that every one of ids is on the leavers or archived pupils now:
+ * TC_NOT_FOUND with the others in unknown when not.
+ */
+tc_status	syncpoints_check(struct db *, struct kv *, uint64_t tenant_id,
+		    const struct idlist *ids, struct idlist *unknown);
+
+/* Takes the pupils ids off the leavers and archived pupils for good. */
+tc_status	syncpoints_dismiss(struct kv *, uint64_t tenant_id, const struct idlist *ids);
 
 #endif

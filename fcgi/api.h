@@ -65,6 +65,7 @@ void	api_import_create(struct request *);
 void	api_import_upload(struct request *);
 void	api_import_current(struct request *);
 void	api_sync_points(struct request *);
+void	api_sync_dismiss(struct request *);
 void	api_import_get(struct request *);
 void	api_import_cancel(struct request *);
 void	api_import_records(struct request *);

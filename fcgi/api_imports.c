@@ -319,6 +319,39 @@ api_sync_points(struct request *r)
 	    r->tenant.las_url[0] != '\0' && r->tenant.has_las_key, "last", last));
 }
 
+/* "Negeren": leavers or archived pupils off the sync's points for good. */
+void
+api_sync_dismiss(struct request *r)
+{
+	static const char *const allowed[] = { "ids", NULL };
+	struct idlist ids, unknown;
+	const char *csv = NULL;
+	tc_status st;
+
+	if (!api_body_only(r, allowed) || !api_ids(r, "ids", &ids))
+		return;
+	idlist_init(&unknown, r->arena);
+	st = syncpoints_check(r->w->db, r->w->kv, r->tenant.id, &ids, &unknown);
+	if (st == TC_NOT_FOUND) {
+		api_offending(r, 404, "not_found", "Niet elke leerling staat (nog) bij de punten van "
+		    "de synchronisatie; er is niets gewijzigd.", &unknown);
+		return;
+	}
+	if (st == TC_OK && (csv = idlist_csv(&ids)) == NULL)
+		st = TC_INTERNAL;
+	if (st == TC_OK)
+		st = audit_write(r->w->db, r->tenant.id, AUDIT_USER, r->session.user_id,
+		    "sync_points_dismiss", "student", csv, (unsigned long)ids.n);
+	/* Recorded first: a failure after it is answered, and the retry repeats both. */
+	if (st == TC_OK)
+		st = syncpoints_dismiss(r->w->kv, r->tenant.id, &ids);
+	if (st != TC_OK) {
+		response_status(r, st);
+		return;
+	}
+	response_json(r, 200, json_pack("{s:I}", "dismissed", (json_int_t)ids.n));
+}
+
 static bool
 not_in_review(struct request *r, const struct import_state *s)
 {

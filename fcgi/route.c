@@ -47,6 +47,7 @@ static const struct route routes[] = {
 	{ "POST",   "/api/imports/file",            api_import_upload,     AUTH_ADMIN,   false },
 	{ "GET",    "/api/imports/current",         api_import_current,    AUTH_ADMIN,   false },
 	{ "GET",    "/api/sync",                    api_sync_points,       AUTH_ADMIN,   false },
+	{ "POST",   "/api/sync/dismiss",            api_sync_dismiss,      AUTH_ADMIN,   true },
 	{ "GET",    "/api/imports/{id}",            api_import_get,        AUTH_ADMIN,   false },
 	{ "DELETE", "/api/imports/{id}",            api_import_cancel,     AUTH_ADMIN,   false },
 	{ "GET",    "/api/imports/{id}/records",    api_import_records,    AUTH_ADMIN,   false },

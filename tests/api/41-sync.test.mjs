@@ -128,15 +128,36 @@ test("the sync's points for the administrator: leavers, archived pupils, look-al
   assert.equal(sqlValue(`SELECT status FROM students WHERE id = ${weg}`), 'active', 'kept');
 
   // Read against the pupils as they are now: the administrator deactivates
-  // the leaver and reactivates the archived pupil; both drop off.
+  // the leaver, and it drops off.
   let r = await s.admin.post('/api/students/deactivate', { ids: [Number(weg)] });
   assert.equal(r.status, 200, r.text);
-  r = await s.admin.post('/api/students/reactivate', { ids: [Number(archived)] });
-  assert.equal(r.status, 200, r.text);
-  const now = (await s.admin.get('/api/sync')).json.last;
+  let now = (await s.admin.get('/api/sync')).json.last;
   assert.deepEqual(now.leavers, []);
+  assert.deepEqual(now.archived.map((p) => p.id), [Number(archived)]);
+  // "Negeren": an id not on the lists (any more) changes nothing ...
+  const audits = () => Number(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${sid} AND action = 'sync_points_dismiss'`));
+  r = await s.admin.post('/api/sync/dismiss', { ids: [Number(archived), Number(weg)] });
+  assert.equal(r.status, 404, r.text);
+  assert.deepEqual(r.json.error.ids, [Number(weg)]);
+  assert.equal((await s.admin.post('/api/sync/dismiss', { ids: ['x'] })).status, 400);
+  assert.equal((await s.admin.get('/api/sync')).json.last.archived.length, 1);
+  assert.equal(audits(), 0);
+  // ... and the archived pupil stays off for good, also after the next sync.
+  r = await s.admin.post('/api/sync/dismiss', { ids: [Number(archived)] });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { dismissed: 1 });
+  assert.equal(audits(), 1);
+  now = (await s.admin.get('/api/sync')).json.last;
   assert.deepEqual(now.archived, []);
   assert.equal(now.lookalikes.length, 1);
+  await clock('2023-09-04T03:00');
+  const before4 = runs();
+  tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  await until(() => runs() === before4 + 1, 'the sync of 4 September');
+  now = (await s.admin.get('/api/sync')).json.last;
+  assert.equal(now.date, '2023-09-04');
+  assert.deepEqual(now.archived, [], 'dismissed stays dismissed');
+  assert.equal(sqlValue(`SELECT status FROM students WHERE id = ${archived}`), 'deactivated');
 
   // A school without a LAS link has no sync and no points.
   const other = addSchool({ name: 'Zonder LAS' });

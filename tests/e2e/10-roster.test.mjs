@@ -277,6 +277,12 @@ test("the nightly sync's points on Leerlingen beheren, each pupil a link", async
     await page.getByRole('heading', { name: 'Leerlingen beheren' }).waitFor();
     await card.getByRole('heading', { name: 'Gedeactiveerd, maar wel in uw LAS (1)' }).waitFor();
     assert.equal(await card.getByRole('heading', { name: /Niet meer in uw LAS/ }).count(), 0);
+    // "Negeren": the last point goes, and the card with it.
+    const other = await card.getByRole('link').first().textContent();
+    await card.getByRole('button', { name: `Negeren: ${other}` }).click();
+    await card.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${tid} AND action = 'sync_points_dismiss'`), '1');
   } finally {
     redis(['DEL', key]);
   }

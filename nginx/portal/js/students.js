@@ -27,16 +27,29 @@ function pointList(items) {
   return items.length > 10 ? h('details', null, h('summary', null, `Toon alle ${items.length}`), ul) : ul;
 }
 
-/* A list of pupils, each a link to its page. */
-function pupilLinks(list) {
-  return pointList(list.map((p) => h('li', null, h('a', { href: `#/leerling/${p.id}` }, p.name))));
+/* A list of pupils, each a link to its page and a "Negeren" button that
+ * takes it off the list for good (then changed() repaints the card). */
+function pupilLinks(list, changed) {
+  return pointList(list.map((p) => h('li', null, h('a', { href: `#/leerling/${p.id}` }, p.name), ' ',
+    h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Negeren: ${p.name}`,
+      onclick: async (e) => {
+        e.currentTarget.disabled = true;
+        try {
+          await post('/api/sync/dismiss', { ids: [p.id] });
+          announce(`${p.name} wordt hier niet meer genoemd.`);
+        } catch (err) {
+          announce(err.message);
+        }
+        changed();
+      } }, 'Negeren'))));
 }
 
 /**
  * What the last nightly sync with the LAS left for the administrator
- * (GET /api/sync): null when there is nothing to decide.
+ * (GET /api/sync): null when there is nothing to decide.  changed() is
+ * called after the administrator dismissed a point.
  */
-async function syncPoints() {
+async function syncPoints(changed) {
   let r;
   try { r = await get('/api/sync'); } catch { return null; }
   const p = r.last;
@@ -49,12 +62,12 @@ async function syncPoints() {
   if (p.leavers.length) {
     parts.push(h('h3', null, `Niet meer in uw LAS, nog actief (${p.leavers.length})`),
       h('p', null, 'Deactiveer de leerlingen die de school hebben verlaten; hun toetsresultaten blijven bewaard.'),
-      pupilLinks(p.leavers));
+      pupilLinks(p.leavers, changed));
   }
   if (p.archived.length) {
     parts.push(h('h3', null, `Gedeactiveerd, maar wel in uw LAS (${p.archived.length})`),
       h('p', null, 'De synchronisatie activeert deze leerlingen niet. Activeer ze zelf als ze weer op school zijn.'),
-      pupilLinks(p.archived));
+      pupilLinks(p.archived, changed));
   }
   if (p.lookalikes.length) {
     parts.push(h('h3', null, `Niet geïmporteerd: lijkt op een leerling die u zelf invoerde (${p.lookalikes.length})`),
@@ -64,7 +77,7 @@ async function syncPoints() {
         l.candidates.map((c, i) => [i ? ', ' : '', h('a', { href: `#/leerling/${c.id}` }, c.name)])))));
   }
   return h('section', { class: 'card sync-points', 'aria-labelledby': 'sync-points-h' },
-    h('h2', { id: 'sync-points-h' }, `Synchronisatie met uw LAS van ${longDate(p.date)}`), parts);
+    h('h2', { id: 'sync-points-h', tabindex: '-1' }, `Synchronisatie met uw LAS van ${longDate(p.date)}`), parts);
 }
 
 /** Counts the test results of pupils (for the delete confirmation). */
@@ -292,9 +305,14 @@ export async function renderStudents(ctx, status) {
   const syncArea = h('div');
   fill(ctx.main, head, syncArea, tabs, filterBar, msg, bulk, tableWrap, pager);
   updateBulk();
-  if (admin && status === 'active') {
-    syncPoints().then((card) => { if (card && ctx.alive()) fill(syncArea, card); });
+  // After a "Negeren" its button is gone: focus to the card, or the page.
+  async function showSync(dismissed) {
+    const card = await syncPoints(() => showSync(true));
+    if (!ctx.alive()) return;
+    fill(syncArea, card);
+    if (dismissed) (syncArea.querySelector('h2') || ctx.main.querySelector('h1')).focus();
   }
+  if (admin && status === 'active') showSync();
   // The group filter: the active groups of the school (a teacher: its own).
   get(`/api/groups${qs({ status: 'active', limit: 200 })}`).then((g) => {
     for (const gr of g.items) {
