@@ -246,17 +246,22 @@ out:
 	return st;
 }
 
-/* True when the pupil id is on the list named key of the points p. */
-static bool
-listed(const json_t *p, const char *key, uint64_t id)
+/* The ids on the leavers and archived pupils of p, as the keys of a new object. */
+static json_t *
+listed_ids(const json_t *p)
 {
-	json_t *e;
+	static const char *const lists[] = { "leavers", "archived" };
+	json_t *out = json_object(), *e;
+	char k[24];
 	size_t i;
 
-	json_array_foreach(json_object_get(p, key), i, e)
-		if ((uint64_t)json_integer_value(json_object_get(e, "id")) == id)
-			return true;
-	return false;
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		json_array_foreach(json_object_get(p, lists[l]), i, e) {
+			snprintf(k, sizeof(k), "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(json_object_get(e, "id")));
+			json_object_set_new(out, k, json_true());
+		}
+	return out;
 }
 
 /* SADD key id ...: one command for all the ids. */
@@ -287,15 +292,19 @@ tc_status
 syncpoints_check(struct db *db, struct kv *kv, uint64_t tenant_id, const struct idlist *ids,
     struct idlist *unknown)
 {
-	json_t *p;
+	json_t *p, *listed;
+	char k[24];
 	tc_status st;
 
 	if ((st = syncpoints_get(db, kv, tenant_id, &p)) != TC_OK)
 		return st;
-	for (size_t i = 0; st == TC_OK && i < ids->n; i++)
-		if (!json_is_object(p) || (!listed(p, "leavers", ids->v[i]) &&
-		    !listed(p, "archived", ids->v[i])))
+	listed = listed_ids(p);
+	for (size_t i = 0; st == TC_OK && i < ids->n; i++) {
+		snprintf(k, sizeof(k), "%llu", (unsigned long long)ids->v[i]);
+		if (json_object_get(listed, k) == NULL)
 			st = idlist_add(unknown, ids->v[i]);
+	}
+	json_decref(listed);
 	json_decref(p);
 	if (st != TC_OK)
 		return st;
