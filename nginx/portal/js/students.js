@@ -33,13 +33,16 @@ function pupilLinks(list, changed) {
   return pointList(list.map((p) => h('li', null, h('a', { href: `#/leerling/${p.id}` }, p.name), ' ',
     h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Negeren: ${p.name}`,
       onclick: async (e) => {
-        e.currentTarget.disabled = true;
+        const btn = e.currentTarget;
+        btn.disabled = true;
         try {
           await post('/api/sync/dismiss', { ids: [p.id] });
-          announce(`${p.name} wordt hier niet meer genoemd.`);
         } catch (err) {
-          announce(err.message);
+          btn.disabled = false;
+          btn.parentElement.append(message('error', err.message));
+          return;
         }
+        announce(`${p.name} wordt hier niet meer genoemd.`);
         changed();
       } }, 'Negeren'))));
 }
