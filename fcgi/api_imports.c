@@ -332,11 +332,6 @@ api_sync_dismiss(struct request *r)
 		return;
 	idlist_init(&unknown, r->arena);
 	st = syncpoints_check(r->w->db, r->w->kv, r->tenant.id, &ids, &unknown);
-	if (st == TC_NOT_FOUND) {
-		api_offending(r, 404, "not_found", "Niet elke leerling staat (nog) bij de punten van "
-		    "de synchronisatie; er is niets gewijzigd.", &unknown);
-		return;
-	}
 	if (st == TC_OK && (csv = idlist_csv(&ids)) == NULL)
 		st = TC_INTERNAL;
 	if (st == TC_OK)
@@ -345,11 +340,8 @@ api_sync_dismiss(struct request *r)
 	/* Recorded first: a failure after it is answered, and the retry repeats both. */
 	if (st == TC_OK)
 		st = syncpoints_dismiss(r->w->kv, r->tenant.id, &ids);
-	if (st != TC_OK) {
-		response_status(r, st);
-		return;
-	}
-	response_json(r, 200, json_pack("{s:I}", "dismissed", (json_int_t)ids.n));
+	api_bulk_answer(r, st, "leerling", "leerlingen", "gewijzigd", &unknown,
+	    json_pack("{s:I}", "dismissed", (json_int_t)ids.n));
 }
 
 static bool
