@@ -60,6 +60,38 @@ sync_choices(const struct import_review *rv, json_t *choices)
 	return changes;
 }
 
+/*
+ * Holds the sync of import id for the administrator's approval (*held) when
+ * it changes more than sync.max_share_percent of the active pupils, else
+ * applies it.  *done false: the administrator cancelled it meanwhile.
+ */
+static tc_status
+hold_or_apply(struct wctx *w, const struct job *j, const char *id, long changes,
+    long long active_pupils, bool *held, bool *done)
+{
+	char msg[256];
+	tc_status st;
+
+	*held = changes * 100 > (long)w->cfg->sync_max_share *
+	    (active_pupils > 0 ? active_pupils : 1);
+	*done = true;
+	if (*held) {
+		snprintf(msg, sizeof(msg), "De nachtelijke synchronisatie wijzigt %ld van de %lld "
+		    "leerlingen (meer dan %d%%) en wacht op uw goedkeuring.", changes, active_pupils,
+		    w->cfg->sync_max_share);
+		log_msg(TC_LOG_INFO, &w->log, "sync held: %ld change(s) of %lld pupil(s)", changes,
+		    active_pupils);
+		return import_fail_to(w->kv, j->tenant, id, IMPORT_REVIEW, "sync_held", msg, "");
+	}
+	if (import_transition(w->kv, j->tenant, id, IMPORT_REVIEW, IMPORT_APPLYING) != TC_OK) {
+		*done = false;
+		return TC_OK;	/* the administrator cancelled it meanwhile */
+	}
+	if ((st = import_job_apply(w->db, w->kv, w->cfg, j->tenant, id, 0, &w->log)) == TC_OK)
+		log_msg(TC_LOG_INFO, &w->log, "sync applied: %ld change(s)", changes);
+	return st;
+}
+
 tc_status
 job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 {
@@ -71,7 +103,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	long long active_pupils = 0;
 	json_t *choices, *points;
 	redisReply *r;
-	bool fresh, got;
+	bool fresh, got, held, done;
 	long changes;
 	int year;
 	tc_status st;
@@ -128,31 +160,11 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		json_decref(points);
 		goto cancel;
 	}
-	if (changes * 100 > (long)w->cfg->sync_max_share * (active_pupils > 0 ? active_pupils : 1)) {
-		char msg[256];
-
-		snprintf(msg, sizeof(msg), "De nachtelijke synchronisatie wijzigt %ld van de %lld "
-		    "leerlingen (meer dan %d%%) en wacht op uw goedkeuring.", changes, active_pupils,
-		    w->cfg->sync_max_share);
-		log_msg(TC_LOG_INFO, &w->log, "sync held: %ld change(s) of %lld pupil(s)", changes,
-		    active_pupils);
-		st = import_fail_to(w->kv, j->tenant, s.id, IMPORT_REVIEW, "sync_held", msg, "");
-		if (st == TC_OK && syncpoints_save(w->kv, j->tenant, date, true, s.id, points) != TC_OK)
-			log_msg(TC_LOG_WARN, &w->log, "sync: its points were not saved");
-		json_decref(points);
-		return st;
-	}
-	if ((st = import_transition(w->kv, j->tenant, s.id, IMPORT_REVIEW, IMPORT_APPLYING)) != TC_OK) {
-		json_decref(points);
-		return TC_OK;	/* the administrator cancelled it meanwhile */
-	}
-	st = import_job_apply(w->db, w->kv, w->cfg, j->tenant, s.id, 0, &w->log);
-	if (st == TC_OK) {
-		log_msg(TC_LOG_INFO, &w->log, "sync applied: %ld change(s)", changes);
-		/* The sync is done; a lost list of points comes back tomorrow night. */
-		if (syncpoints_save(w->kv, j->tenant, date, false, NULL, points) != TC_OK)
-			log_msg(TC_LOG_WARN, &w->log, "sync: its points were not saved");
-	}
+	st = hold_or_apply(w, j, s.id, changes, active_pupils, &held, &done);
+	/* A list of points that is lost comes back tomorrow night. */
+	if (st == TC_OK && done && syncpoints_save(w->kv, j->tenant, date, held, s.id,
+	    points) != TC_OK)
+		log_msg(TC_LOG_WARN, &w->log, "sync: its points were not saved");
 	json_decref(points);
 	return st;
 cancel:
