@@ -22,6 +22,14 @@ static const char *const sql[] = {
 	    " AND s.id = j.id",
 };
 
+/* A pupil id as the key of a JSON object (pupils found, ids dismissed). */
+#define ID_KEY_MAX	24
+static void
+id_key(char k[ID_KEY_MAX], uint64_t id)
+{
+	snprintf(k, ID_KEY_MAX, "%llu", (unsigned long long)id);
+}
+
 static bool
 is(const json_t *o, const char *k, const char *want)
 {
@@ -110,11 +118,11 @@ static json_t *
 pupils_now(const json_t *ids, const json_t *found, const char *want, const json_t *dismissed)
 {
 	json_t *out = json_array(), *id, *p;
-	char k[24];
+	char k[ID_KEY_MAX];
 	size_t i;
 
 	json_array_foreach(ids, i, id) {
-		snprintf(k, sizeof(k), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+		id_key(k, (uint64_t)json_integer_value(id));
 		if ((p = json_object_get(found, k)) == NULL || (want != NULL && !is(p, "status", want)) ||
 		    (dismissed != NULL && json_object_get(dismissed, k) != NULL))
 			continue;
@@ -252,13 +260,12 @@ listed_ids(const json_t *p)
 {
 	static const char *const lists[] = { "leavers", "archived" };
 	json_t *out = json_object(), *e;
-	char k[24];
+	char k[ID_KEY_MAX];
 	size_t i;
 
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
 		json_array_foreach(json_object_get(p, lists[l]), i, e) {
-			snprintf(k, sizeof(k), "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(json_object_get(e, "id")));
+			id_key(k, (uint64_t)json_integer_value(json_object_get(e, "id")));
 			json_object_set_new(out, k, json_true());
 		}
 	return out;
@@ -293,14 +300,14 @@ syncpoints_check(struct db *db, struct kv *kv, uint64_t tenant_id, const struct 
     struct idlist *unknown)
 {
 	json_t *p, *listed;
-	char k[24];
+	char k[ID_KEY_MAX];
 	tc_status st;
 
 	if ((st = syncpoints_get(db, kv, tenant_id, &p)) != TC_OK)
 		return st;
 	listed = listed_ids(p);
 	for (size_t i = 0; st == TC_OK && i < ids->n; i++) {
-		snprintf(k, sizeof(k), "%llu", (unsigned long long)ids->v[i]);
+		id_key(k, ids->v[i]);
 		if (json_object_get(listed, k) == NULL)
 			st = idlist_add(unknown, ids->v[i]);
 	}
