@@ -132,6 +132,20 @@ export function rows(tid) {
     .map((r) => r.join('\t')).sort())}`).join('\n');
 }
 
+const ownWorkers = [];
+
+/** The tc-workers that startWorker started and that still run. */
+export function runningWorkers() {
+  return ownWorkers.filter((w) => w.exitCode === null && w.signalCode === null);
+}
+
+/** Ends them: SIGTERM, and SIGKILL for any still there half a second later. */
+export async function stopWorkers() {
+  for (const w of runningWorkers()) w.kill('SIGTERM');
+  await sleep(500);
+  for (const w of runningWorkers()) w.kill('SIGKILL');
+}
+
 /** A tc-worker of our own (not the one of scripts/services), with env. */
 export function startWorker(name, extraEnv = {}) {
   // Its log straight into a file (a pipe would block it while we wait).
@@ -140,6 +154,7 @@ export function startWorker(name, extraEnv = {}) {
     env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', fd],
   });
   closeSync(fd);
+  ownWorkers.push(child);
   return child;
 }
 

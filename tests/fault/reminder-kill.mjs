@@ -9,12 +9,11 @@
 // (tests/fault/reminder-kill.sh)
 import assert from 'node:assert/strict';
 import { SMTPServer } from 'smtp-server';
-import { main, log, services, lasRestore, lasSchool, startWorker, tcctl, sql, sqlValue,
+import { main, log, services, lasRestore, lasSchool, startWorker, stopWorkers, tcctl, sql, sqlValue,
   sleep } from './lib.mjs';
 import { addUser } from '../api/roster.mjs';
 
 const SMTP_TIMEOUT = 5;	// seconds: the claim lives 35 s
-const mine = [];
 const relay = { accepted: [], dropped: [], holdFirst: true, closed: new Set() };
 
 /* An SMTP relay on loopback: accepts every message, except that it holds
@@ -57,7 +56,7 @@ await main(async () => {
     // No day scans of their own: this test puts its school's jobs on the stream.
     TC_ACTIVATION_MONTH: '12', TC_ACTIVATION_DAY: '31', TC_REMINDER_HOUR: '23',
   };
-  const worker = (name) => { const w = startWorker(name, wenv); mine.push(w); return w; };
+  const worker = (name) => startWorker(name, wenv);
 
   // A school whose import was started automatically and waits for review.
   const s = await lasSchool('85RK', 'seed=61 pupils=12 groups=2 teachers=2 sector=po first_year=2025-2026');
@@ -105,7 +104,7 @@ await main(async () => {
   const dead = tcctl(['jobs', 'list']);
   assert.doesNotMatch(dead, new RegExp(`reminder\\s+tenant ${s.id}\\b`), `no reminder job parked as dead:\n${dead}`);
 }, async () => {
-  for (const w of mine) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+  await stopWorkers();
   if (relay.server) await new Promise((ok) => relay.server.close(ok));
   await lasRestore();
   tcctl(['clock', 'reset']);

@@ -6,16 +6,11 @@
 // (tests/fault/worker-kill.sh)
 import assert from 'node:assert/strict';
 import { main, log, services, lasSet, lasRestore, lasSchool, inWindow, startImport, waitStatus,
-  startWorker, tcctl, pupils, sleep } from './lib.mjs';
+  startWorker, runningWorkers, stopWorkers, tcctl, pupils, sleep } from './lib.mjs';
 
 const WENV = { TC_WORKER_CLAIM_IDLE_SECONDS: '5', TC_WORKER_RETRY_SECONDS: '2' };
 const N = 5000;
-const mine = [];
-function worker(name) {
-  const w = startWorker(name, WENV);
-  mine.push(w);
-  return w;
-}
+const worker = (name) => startWorker(name, WENV);
 function kill(w) {
   w.kill('SIGKILL');
   log(`tc-worker pid ${w.pid} killed`);
@@ -45,7 +40,7 @@ await main(async () => {
   const t = await lasSchool('87FA', `seed=32 pupils=${N} groups=40 teachers=45 sector=po first_year=2025-2026`);
   const id2 = await startImport(t);
   assert.equal((await waitStatus(t, id2, ['review', 'failed'], 120000)).status, 'review');
-  for (const w of mine) if (w.exitCode === null && w.signalCode === null) kill(w);
+  for (const w of runningWorkers()) kill(w);
   const w3 = worker('tc-worker-fault-3');
   await sleep(1000);
   const res = await t.admin.post(`/api/imports/${id2}/apply`, {});
@@ -64,9 +59,7 @@ await main(async () => {
   const jobs = tcctl(['jobs', 'list']);
   log(jobs.trim().replace(/\n/g, ' | '));
 }, async () => {
-  for (const w of mine) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM');
-  await sleep(500);
-  for (const w of mine) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+  await stopWorkers();
   await lasRestore();
   tcctl(['clock', 'reset']);
   services('start-one', 'tc-worker');

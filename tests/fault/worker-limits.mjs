@@ -12,19 +12,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { main, log, services, env, lasRestore, lasSchool, startImport, waitStatus, startWorker,
-  tcctl, sleep } from './lib.mjs';
+  runningWorkers, stopWorkers, tcctl, sleep } from './lib.mjs';
 
 const LIMIT = 2;
 const LATENCY = 1500;
 const WENV = { TC_LAS_HOST_CONCURRENCY: String(LIMIT), TC_WORKER_THREADS: '4' };
 const lasLog = path.join(env.servicesDir, 'log', 'las-sim.log');
-const mine = [];
-
-function worker(name, extra = {}) {
-  const w = startWorker(name, { ...WENV, ...extra });
-  mine.push(w);
-  return w;
-}
+const worker = (name, extra = {}) => startWorker(name, { ...WENV, ...extra });
 
 /* las-sim's UWLR requests after byte offset from, of the BRINs given:
  * [{brin, start, end}] in milliseconds (its line: "POST /uwlr 200 BRIN … 1500.3ms"). */
@@ -90,9 +84,9 @@ await main(async () => {
   assert.ok(took >= (brins.length / LIMIT) * LATENCY - 200, `${took} ms: faster than the limit allows`);
 
   // 2. SIGTERM during a fetch: the job in hand is finished, then exit 0.
-  for (const w of mine) w.kill('SIGTERM');
-  for (const w of mine) assert.deepEqual(await exited(w, 20000), { code: 0, signal: null });
-  mine.length = 0;
+  const first = runningWorkers();
+  for (const w of first) w.kill('SIGTERM');
+  for (const w of first) assert.deepEqual(await exited(w, 20000), { code: 0, signal: null });
   const s = await lasSchool('86LG', gen(50), { latency_ms: 3000 });
   const w = worker('tc-worker-limit-3', { TC_WORKER_THREADS: '1' });
   await sleep(1000);
@@ -111,7 +105,7 @@ await main(async () => {
   assert.match(logText, /finishing the jobs in hand/);
   assert.match(logText, /"message":"stopped"/);
 }, async () => {
-  for (const w of mine) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+  await stopWorkers();
   await lasRestore();
   tcctl(['clock', 'reset']);
   services('start-one', 'tc-worker');
