@@ -17,6 +17,8 @@ const extra = [];	// the two extra tc-worker processes
 let s;	// the school
 let sid;
 let admins;
+let noLas;	// a school without a LAS link, last year active too
+let stopped;	// a school whose automatic import its administrator cancels
 
 const lasLink = (brin) => ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
   '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
@@ -66,6 +68,11 @@ before(async () => {
   s = await school('Automatisch geactiveerd');
   sid = s.id;
   admins = s.admins;
+  stopped = await school('Geannuleerd');
+  noLas = addSchool({ name: 'Zonder LAS-koppeling' });
+  noLas.id = tenantId(noLas.slug);
+  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${noLas.id}, ${Y - 1}, 1)`);
+  noLas.admin = await login(noLas.host, noLas.email, noLas.password);
   startWorker('extra-1');
   startWorker('extra-2');
   await sleep(500);
@@ -102,6 +109,12 @@ test('2 October: activated automatically and fetched for review, never applied',
   assert.equal((await s.admin.get(`/api/imports/${imp.id}`)).json.status, 'review', 'never applied by itself');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid}`), '0');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM school_years WHERE tenant_id = ${sid}`), '2', 'last year stays');
+  // Without a LAS link: the year is activated, with nothing to import.
+  await until(() => sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${noLas.id} AND active = 1`) === String(Y),
+    'the school without a LAS link activated');
+  assert.equal(sqlValue(`SELECT activated_by FROM school_years WHERE tenant_id = ${noLas.id} AND year_start = ${Y}`), 'auto');
+  assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${noLas.id} AND action = 'school_year_activate_auto'`), '1');
+  assert.equal((await noLas.admin.get('/api/imports/current')).json.import, null);
 });
 
 test('reminders at 08:00 on 2 and 3 October: one e-mail per administrator per day, with three workers', async () => {
@@ -118,6 +131,8 @@ test('reminders at 08:00 on 2 and 3 October: one e-mail per administrator per da
   assert.match(m.subject, new RegExp(`${Y}-${Y + 1}`));
   assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND kind = 'reminder'`), '4');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND recipient_hash LIKE '%@%'`), '0');
+  // No import waits at the school without a LAS link: no reminder.
+  assert.equal((await remindersTo(noLas.email)).length, 0);
 });
 
 test('SMTP down at 08:00 on 4 October: delivered later, once', async () => {
@@ -154,13 +169,20 @@ test('the record fails after the send on 5 October: recorded later, never sent t
   for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
 });
 
-test('applied on the 5th: no reminder on the 6th', async () => {
+test('applied or cancelled on the 5th: no reminder on the 6th', async () => {
   const res = await s.admin.post(`/api/imports/${imp.id}/apply`);
   assert.ok([200, 202].includes(res.status), res.text);
   await until(async () => (await s.admin.get(`/api/imports/${imp.id}`)).json.status === 'applied', 'applied');
+  // The other school had its reminders of the 2nd to the 5th; it cancels.
+  for (const a of stopped.admins) await until(async () => (await remindersTo(a)).length >= 4, `reminder 4 to ${a}`, 60000);
+  const cur = (await stopped.admin.get('/api/imports/current')).json.import;
+  assert.equal(cur.started_by, 'auto');
+  const del = await stopped.admin.del(`/api/imports/${cur.id}`);
+  assert.equal(del.status, 200, del.text);
   await clock(`${Y}-10-06T08:30`);
   await sleep(4000);
   for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
+  for (const a of stopped.admins) assert.equal((await remindersTo(a)).length, 4, a);
 });
 
 test('a crash between the automatic activation and the import start: the retry starts the import', async () => {
