@@ -2,7 +2,7 @@
  * smtp_send.c - the baseline of the reminder benchmark in tests/bench/run:
  * COUNT messages of the reminder's shape (multipart/alternative, plain text
  * and HTML, quoted-printable) sent with libcurl by THREADS threads, one
- * connection per message like core/mail.c, with nothing else around them
+ * connection per message like core/base/mail.c, with nothing else around them
  * (no job stream, no database, no dedup).  Whatever tc-worker spends on top
  * of this per reminder is ours.  Prints the elapsed seconds.
  *

@@ -147,7 +147,7 @@ require_known_tables(struct ctl *c, const char *what)
 		exit(ctl_fail(st, what));
 	if (u.n > 0) {
 		fprintf(stderr, "tcctl: %s: table(s) %s hold school rows that tcctl does not know: "
-		    "add them to school_tables in tenants/tcctl_care.c\n", what, u.names);
+		    "add them to school_tables in ctl/tcctl_care.c\n", what, u.names);
 		exit(1);
 	}
 }

@@ -13,9 +13,9 @@
 
 #include <time.h>
 
+#include "civildate.h"
 #include "config.h"
 #include "kv.h"
-#include "schoolyear.h"
 #include "status.h"
 
 /* A thread's view of the clock.  Not shared between threads. */

@@ -12,13 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "civildate.h"
 #include "status.h"
-
-struct civil_date {
-	int	year;
-	int	month;	/* 1-12 */
-	int	day;	/* 1-31 */
-};
 
 /* The school year (first calendar year) that contains date d. */
 int		schoolyear_of(struct civil_date d);
@@ -28,15 +23,6 @@ tc_status	schoolyear_parse(const char *s, int *year_start);
 
 /* Writes "2026-2027" into buf (at least 10 bytes). */
 void		schoolyear_format(int year_start, char *buf, size_t size);
-
-/* True when d is a valid calendar date. */
-bool		civil_date_valid(struct civil_date d);
-
-/* Parses "YYYY-MM-DD".  TC_INVALID for anything else or an impossible date. */
-tc_status	civil_date_parse(const char *s, struct civil_date *out);
-
-/* -1, 0 or 1 as a is before, equal to or after b. */
-int		civil_date_cmp(struct civil_date a, struct civil_date b);
 
 /* The activation window of school year y: first and last day. */
 void		schoolyear_window(int year_start, struct civil_date *first, struct civil_date *last);
