@@ -774,7 +774,7 @@ cmd_demo_seed(struct ctl *c, int argc, char **argv)
 		struct idlist unknown;
 
 		idlist_normalize(&gone);
-		if ((st = student_set_active(c->db, t.id, 0, &gone, false, &changed,
+		if ((st = rosterset_set_active(c->db, &student_set, t.id, 0, &gone, false, &changed,
 		    &unknown)) != TC_OK)
 			goto failed;
 	}

@@ -8,6 +8,7 @@
 
 #include "idlist.h"
 #include "request.h"
+#include "rosterset.h"
 #include "schoolyear.h"
 #include "user.h"
 
@@ -91,6 +92,22 @@ void	api_offending(struct request *, int status, const char *code, const char *m
  * (NULL is a 500), also when it is not sent. */
 void	api_bulk_answer(struct request *, tc_status, const char *one, const char *many,
 	    const char *done, const struct idlist *offending, json_t *ok);
+
+/* Pupils or groups as a set (rosterset.h), with the words of the answers:
+ * one = "leerling", many = "leerlingen". */
+struct api_set {
+	const struct rosterset_kind	*kind;
+	const char			*one, *many;
+};
+
+/* Archives (active = false) or reactivates the set's ids and answers
+ * {"changed", "requested"}, or names the ids not found (api_bulk_answer). */
+void	api_set_active(struct request *, const struct api_set *, const struct idlist *ids,
+	    bool active);
+
+/* The body {"ids": [...], "confirm": true}: deletes those of the set for
+ * good and answers {"deleted"}, or names the offending ids. */
+void	api_set_delete(struct request *, const struct api_set *);
 
 /* A JSON array of the ids (new reference). */
 json_t	*api_idlist_json(const struct idlist *);

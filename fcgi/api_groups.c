@@ -332,11 +332,13 @@ api_group_teachers_remove(struct request *r)
 
 /* --- bulk -------------------------------------------------------------------------------- */
 
+static const struct api_set groups = { &group_set, "groep", "groepen" };
+
 static void
 set_active(struct request *r, bool active)
 {
 	static const char *const allowed[] = { "ids", "school_year", NULL };
-	struct idlist ids, unknown;
+	struct idlist ids;
 	json_t *sy = json_object_get(r->body, "school_year");
 	uint64_t changed = 0;
 	int year;
@@ -364,12 +366,8 @@ set_active(struct request *r, bool active)
 		response_json(r, 200, json_pack("{s:I}", "changed", (json_int_t)changed));
 		return;
 	}
-	if (!api_ids(r, "ids", &ids))
-		return;
-	st = group_set_active(r->w->db, r->tenant.id, r->session.user_id, &ids, active, &changed,
-	    &unknown);
-	api_bulk_answer(r, st, "groep", "groepen", "gewijzigd", &unknown,
-	    json_pack("{s:I, s:I}", "changed", (json_int_t)changed, "requested", (json_int_t)ids.n));
+	if (api_ids(r, "ids", &ids))
+		api_set_active(r, &groups, &ids, active);
 }
 
 void
@@ -387,14 +385,5 @@ api_groups_reactivate(struct request *r)
 void
 api_groups_delete(struct request *r)
 {
-	static const char *const allowed[] = { "ids", "confirm", NULL };
-	struct idlist ids, offending;
-	uint64_t deleted = 0;
-	tc_status st;
-
-	if (!api_body_only(r, allowed) || !api_ids(r, "ids", &ids) || !api_confirm(r))
-		return;
-	st = group_delete(r->w->db, r->tenant.id, r->session.user_id, &ids, &deleted, &offending);
-	api_bulk_answer(r, st, "groep", "groepen", "verwijderd", &offending,
-	    json_pack("{s:I}", "deleted", (json_int_t)deleted));
+	api_set_delete(r, &groups);
 }

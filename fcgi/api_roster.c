@@ -50,6 +50,36 @@ api_bulk_answer(struct request *r, tc_status st, const char *one, const char *ma
 	response_json(r, 200, ok);
 }
 
+void
+api_set_active(struct request *r, const struct api_set *set, const struct idlist *ids,
+    bool active)
+{
+	struct idlist unknown;
+	uint64_t changed = 0;
+	tc_status st;
+
+	st = rosterset_set_active(r->w->db, set->kind, r->tenant.id, r->session.user_id, ids,
+	    active, &changed, &unknown);
+	api_bulk_answer(r, st, set->one, set->many, "gewijzigd", &unknown,
+	    json_pack("{s:I, s:I}", "changed", (json_int_t)changed, "requested", (json_int_t)ids->n));
+}
+
+void
+api_set_delete(struct request *r, const struct api_set *set)
+{
+	static const char *const allowed[] = { "ids", "confirm", NULL };
+	struct idlist ids, offending;
+	uint64_t deleted = 0;
+	tc_status st;
+
+	if (!api_body_only(r, allowed) || !api_ids(r, "ids", &ids) || !api_confirm(r))
+		return;
+	st = rosterset_delete(r->w->db, r->w->kv, set->kind, r->tenant.id, r->session.user_id,
+	    &ids, &deleted, &offending);
+	api_bulk_answer(r, st, set->one, set->many, "verwijderd", &offending,
+	    json_pack("{s:I}", "deleted", (json_int_t)deleted));
+}
+
 json_t *
 api_idlist_json(const struct idlist *ids)
 {

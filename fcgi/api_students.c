@@ -325,20 +325,16 @@ api_student_update(struct request *r)
 
 /* --- bulk ------------------------------------------------------------------------ */
 
+static const struct api_set students = { &student_set, "leerling", "leerlingen" };
+
 static void
 set_active(struct request *r, bool active)
 {
 	static const char *const allowed[] = { "ids", NULL };
-	struct idlist ids, unknown;
-	uint64_t changed = 0;
-	tc_status st;
+	struct idlist ids;
 
-	if (!api_body_only(r, allowed) || !api_ids(r, "ids", &ids))
-		return;
-	st = student_set_active(r->w->db, r->tenant.id, r->session.user_id, &ids, active,
-	    &changed, &unknown);
-	api_bulk_answer(r, st, "leerling", "leerlingen", "gewijzigd", &unknown,
-	    json_pack("{s:I, s:I}", "changed", (json_int_t)changed, "requested", (json_int_t)ids.n));
+	if (api_body_only(r, allowed) && api_ids(r, "ids", &ids))
+		api_set_active(r, &students, &ids, active);
 }
 
 void
@@ -356,15 +352,5 @@ api_students_reactivate(struct request *r)
 void
 api_students_delete(struct request *r)
 {
-	static const char *const allowed[] = { "ids", "confirm", NULL };
-	struct idlist ids, offending;
-	uint64_t deleted = 0;
-	tc_status st;
-
-	if (!api_body_only(r, allowed) || !api_ids(r, "ids", &ids) || !api_confirm(r))
-		return;
-	st = student_delete(r->w->db, r->w->kv, r->tenant.id, r->session.user_id, &ids,
-	    &deleted, &offending);
-	api_bulk_answer(r, st, "leerling", "leerlingen", "verwijderd", &offending,
-	    json_pack("{s:I}", "deleted", (json_int_t)deleted));
+	api_set_delete(r, &students);
 }

@@ -6,11 +6,8 @@
 #include <string.h>
 
 #include "audit.h"
-#include "log.h"
 #include "student.h"
 #include "year.h"
-
-static const struct log_ctx ctx = { NULL, NULL, "group" };
 
 #define GROUP_COLS "g.id, g.year_start, g.kind, g.name, g.jaargroep, g.status," \
 	" DATE_FORMAT(g.deactivated_at, '%Y-%m-%dT%H:%i:%sZ'), g.las_key IS NOT NULL," \
@@ -49,8 +46,7 @@ static const char *const sort_names[GROUP_SORT_MAX] = {
 enum {
 	SQL_COUNT, SQL_GET, SQL_NAME_TAKEN, SQL_INSERT, SQL_LOCK_ONE, SQL_UPDATE,
 	SQL_ADD_MEMBERS, SQL_REMOVE_MEMBERS, SQL_TEACHER_IDS, SQL_ADD_TEACHERS,
-	SQL_REMOVE_TEACHERS, SQL_LOCK_IDS, SQL_DEACTIVATE, SQL_REACTIVATE, SQL_DEACTIVATE_YEAR_IDS,
-	SQL_DELETE_MEMBERS, SQL_DELETE_TEACHERS, SQL_DELETE, SQL_MEMBERSHIPS_ACTIVE,
+	SQL_REMOVE_TEACHERS, SQL_DEACTIVATE_YEAR_IDS, SQL_MEMBERSHIPS_ACTIVE,
 	SQL_MEMBERSHIPS_OF, SQL_TEACHERS_OF
 };
 
@@ -79,22 +75,8 @@ static const char *const sql[] = {
 	    " AND u.role = 'teacher' AND u.id IN " IDLIST_SQL,
 	[SQL_REMOVE_TEACHERS] = "DELETE t FROM teacher_groups t " IDLIST_JOIN "t.user_id"
 	    " WHERE t.tenant_id = ? AND t.group_id = ?",
-	[SQL_LOCK_IDS] = "SELECT g.id, g.status FROM school_groups g WHERE g.tenant_id = ?"
-	    " AND g.id IN " IDLIST_SQL " FOR UPDATE",
-	[SQL_DEACTIVATE] = "UPDATE school_groups g " IDLIST_JOIN "g.id"
-	    " SET g.status = 'deactivated', g.deactivated_at = UTC_TIMESTAMP()"
-	    " WHERE g.tenant_id = ? AND g.status = 'active'",
-	[SQL_REACTIVATE] = "UPDATE school_groups g " IDLIST_JOIN "g.id"
-	    " SET g.status = 'active', g.deactivated_at = NULL"
-	    " WHERE g.tenant_id = ? AND g.status = 'deactivated'",
 	[SQL_DEACTIVATE_YEAR_IDS] = "SELECT id FROM school_groups WHERE tenant_id = ?"
 	    " AND year_start = ? AND status = 'active' ORDER BY id FOR UPDATE",
-	[SQL_DELETE_MEMBERS] = "DELETE m FROM group_members m " IDLIST_JOIN "m.group_id"
-	    " WHERE m.tenant_id = ?",
-	[SQL_DELETE_TEACHERS] = "DELETE t FROM teacher_groups t " IDLIST_JOIN "t.group_id"
-	    " WHERE t.tenant_id = ?",
-	[SQL_DELETE] = "DELETE g FROM school_groups g " IDLIST_JOIN "g.id"
-	    " WHERE g.tenant_id = ? AND g.status = 'deactivated'",
 	/* The page's ids drive the join, through the student index: as
 	 * "student_id IN (subquery)" MariaDB read every membership of the school
 	 * (5 ms for 5,000 pupils, more than the rest of the page). */
@@ -112,6 +94,35 @@ static const char *const sql[] = {
 	[SQL_TEACHERS_OF] = "SELECT u.id, u.name FROM teacher_groups tg JOIN users u"
 	    " ON u.tenant_id = tg.tenant_id AND u.id = tg.user_id"
 	    " WHERE tg.tenant_id = ? AND tg.group_id = ? ORDER BY u.name, u.id",
+};
+
+/* Archive, reactivate and delete as a set (rosterset.h). */
+static const char sql_lock_ids[] = "SELECT g.id, g.status FROM school_groups g WHERE g.tenant_id = ?"
+    " AND g.id IN " IDLIST_SQL " FOR UPDATE";
+static const char sql_deactivate[] = "UPDATE school_groups g " IDLIST_JOIN "g.id"
+    " SET g.status = 'deactivated', g.deactivated_at = UTC_TIMESTAMP()"
+    " WHERE g.tenant_id = ? AND g.status = 'active'";
+static const char sql_reactivate[] = "UPDATE school_groups g " IDLIST_JOIN "g.id"
+    " SET g.status = 'active', g.deactivated_at = NULL"
+    " WHERE g.tenant_id = ? AND g.status = 'deactivated'";
+static const char *const sql_delete[] = {
+	"DELETE m FROM group_members m " IDLIST_JOIN "m.group_id WHERE m.tenant_id = ?",
+	"DELETE t FROM teacher_groups t " IDLIST_JOIN "t.group_id WHERE t.tenant_id = ?",
+	"DELETE g FROM school_groups g " IDLIST_JOIN "g.id"
+	    " WHERE g.tenant_id = ? AND g.status = 'deactivated'",
+	NULL
+};
+
+const struct rosterset_kind group_set = {
+	.object = "group",
+	.audit_deactivate = "group_deactivate",
+	.audit_reactivate = "group_reactivate",
+	.audit_delete = "group_delete",
+	.sql_lock = sql_lock_ids,
+	.sql_deactivate = sql_deactivate,
+	.sql_reactivate = sql_reactivate,
+	.sql_delete = sql_delete,
+	.kv_forget = NULL,
 };
 
 tc_status
@@ -469,7 +480,7 @@ group_set_students(struct db *db, uint64_t tenant_id, uint64_t actor_id, uint64_
 	if ((st = db_begin(db)) != TC_OK)
 		return st;
 	if ((st = lock_active_group(db, tenant_id, id, &l, rule)) != TC_OK ||
-	    (st = student_lock_ids(db, tenant_id, students, &unknown, NULL, &deact)) != TC_OK)
+	    (st = rosterset_lock(db, &student_set, tenant_id, students, &unknown, NULL, &deact)) != TC_OK)
 		goto fail;
 	if (unknown.n > 0) {
 		*offending = unknown;
@@ -538,97 +549,6 @@ fail:
 	return st;
 }
 
-struct lock_ids {
-	struct idlist	found, active, deactivated;
-};
-
-static tc_status
-lock_ids_row(void *arg, const struct db_row *row)
-{
-	struct lock_ids *l = arg;
-	uint64_t id = strtoull(row->vals[0], NULL, 10);
-	tc_status st;
-
-	if ((st = idlist_add(&l->found, id)) != TC_OK)
-		return st;
-	return idlist_add(strcmp(row->vals[1], "active") == 0 ? &l->active : &l->deactivated, id);
-}
-
-/* Locks the groups of ids; *unknown gets the ids that are not of the school. */
-static tc_status
-lock_ids(struct db *db, uint64_t tenant_id, const struct idlist *ids, const char *json,
-    struct lock_ids *l, struct idlist *unknown)
-{
-	tc_status st;
-
-	idlist_init(&l->found, ids->arena);
-	idlist_init(&l->active, ids->arena);
-	idlist_init(&l->deactivated, ids->arena);
-	idlist_init(unknown, ids->arena);
-	if ((st = db_query(db, sql[SQL_LOCK_IDS], DB_ARGS(DB_INT(tenant_id), DB_STR(json)),
-	    lock_ids_row, l)) != TC_OK)
-		return st;
-	idlist_normalize(&l->found);
-	for (size_t i = 0; i < ids->n; i++)
-		if (!idlist_contains(&l->found, ids->v[i]) &&
-		    (st = idlist_add(unknown, ids->v[i])) != TC_OK)
-			return st;
-	return TC_OK;
-}
-
-/* Changes the status of the groups of ids inside the caller's transaction. */
-static tc_status
-set_active_locked(struct db *db, uint64_t tenant_id, uint64_t actor_id,
-    const struct idlist *ids, bool active, uint64_t *changed, struct idlist *unknown)
-{
-	struct lock_ids l;
-	const struct idlist *changing;
-	const char *json, *csv;
-	tc_status st;
-
-	if ((json = idlist_json(ids)) == NULL)
-		return TC_INTERNAL;
-	if ((st = lock_ids(db, tenant_id, ids, json, &l, unknown)) != TC_OK)
-		return st;
-	if (unknown->n > 0)
-		return TC_NOT_FOUND;
-	changing = active ? &l.deactivated : &l.active;
-	if ((csv = idlist_csv(changing)) == NULL)
-		return TC_INTERNAL;
-	if ((st = db_exec(db, sql[active ? SQL_REACTIVATE : SQL_DEACTIVATE],
-	    DB_ARGS(DB_STR(json), DB_INT(tenant_id)), changed, NULL)) != TC_OK)
-		return st;
-	if (*changed != changing->n) {
-		log_msg(TC_LOG_ERROR, &ctx, "set_active: changed %llu of %zu locked rows",
-		    (unsigned long long)*changed, changing->n);
-		return TC_INTERNAL;
-	}
-	return audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id,
-	    active ? "group_reactivate" : "group_deactivate", "group", csv,
-	    (unsigned long)*changed);
-}
-
-tc_status
-group_set_active(struct db *db, uint64_t tenant_id, uint64_t actor_id,
-    const struct idlist *ids, bool active, uint64_t *changed, struct idlist *unknown)
-{
-	tc_status st;
-
-	*changed = 0;
-	idlist_init(unknown, ids->arena);
-	if (ids->n == 0)
-		return TC_INVALID;
-	if ((st = db_begin(db)) != TC_OK)
-		return st;
-	if ((st = set_active_locked(db, tenant_id, actor_id, ids, active, changed, unknown)) != TC_OK ||
-	    (st = db_commit(db)) != TC_OK) {
-		db_rollback(db);
-		*changed = 0;
-		return st;
-	}
-	return TC_OK;
-}
-
 tc_status
 group_deactivate_year(struct db *db, uint64_t tenant_id, uint64_t actor_id, int year_start,
     uint64_t *changed)
@@ -651,8 +571,8 @@ group_deactivate_year(struct db *db, uint64_t tenant_id, uint64_t actor_id, int 
 		if ((st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id, "group_deactivate",
 		    "group", "", 0)) != TC_OK)
 			goto fail;
-	} else if ((st = set_active_locked(db, tenant_id, actor_id, &ids, false, changed,
-	    &unknown)) != TC_OK)
+	} else if ((st = rosterset_set_active_locked(db, &group_set, tenant_id, actor_id, &ids,
+	    false, changed, &unknown)) != TC_OK)
 		goto fail;
 	if ((st = db_commit(db)) != TC_OK)
 		goto fail;
@@ -662,54 +582,6 @@ fail:
 	*changed = 0;
 out:
 	arena_free(a);
-	return st;
-}
-
-tc_status
-group_delete(struct db *db, uint64_t tenant_id, uint64_t actor_id, const struct idlist *ids,
-    uint64_t *deleted, struct idlist *offending)
-{
-	struct lock_ids l;
-	struct idlist unknown;
-	const char *json, *csv;
-	uint64_t n;
-	tc_status st;
-
-	*deleted = 0;
-	idlist_init(offending, ids->arena);
-	if (ids->n == 0)
-		return TC_INVALID;
-	if ((json = idlist_json(ids)) == NULL || (csv = idlist_csv(ids)) == NULL)
-		return TC_INTERNAL;
-	if ((st = db_begin(db)) != TC_OK)
-		return st;
-	if ((st = lock_ids(db, tenant_id, ids, json, &l, &unknown)) != TC_OK)
-		goto fail;
-	if (unknown.n > 0 || l.active.n > 0) {
-		*offending = unknown.n > 0 ? unknown : l.active;
-		st = unknown.n > 0 ? TC_NOT_FOUND : TC_CONFLICT;
-		goto fail;
-	}
-	if ((st = db_exec(db, sql[SQL_DELETE_MEMBERS], DB_ARGS(DB_STR(json), DB_INT(tenant_id)),
-	    NULL, NULL)) != TC_OK ||
-	    (st = db_exec(db, sql[SQL_DELETE_TEACHERS], DB_ARGS(DB_STR(json), DB_INT(tenant_id)),
-	    NULL, NULL)) != TC_OK ||
-	    (st = db_exec(db, sql[SQL_DELETE], DB_ARGS(DB_STR(json), DB_INT(tenant_id)), &n,
-	    NULL)) != TC_OK)
-		goto fail;
-	if (n != ids->n) {
-		log_msg(TC_LOG_ERROR, &ctx, "delete: %llu of %zu locked rows",
-		    (unsigned long long)n, ids->n);
-		st = TC_INTERNAL;
-		goto fail;
-	}
-	if ((st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id, "group_delete", "group", csv,
-	    (unsigned long)n)) != TC_OK || (st = db_commit(db)) != TC_OK)
-		goto fail;
-	*deleted = n;
-	return TC_OK;
-fail:
-	db_rollback(db);
 	return st;
 }
 

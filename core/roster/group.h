@@ -18,6 +18,7 @@
 #include "db.h"
 #include "idlist.h"
 #include "limits.h"
+#include "rosterset.h"
 #include "status.h"
 
 struct group {
@@ -101,21 +102,14 @@ tc_status	group_set_teachers(struct db *, uint64_t tenant_id, uint64_t actor_id,
 		    const struct idlist *teachers, bool add, uint64_t *changed,
 		    struct idlist *offending);
 
-/* Archives (active = false) or reactivates groups; ids already in that state
- * are no error.  TC_NOT_FOUND with *unknown filled: nothing changed. */
-tc_status	group_set_active(struct db *, uint64_t tenant_id, uint64_t actor_id,
-		    const struct idlist *ids, bool active, uint64_t *changed,
-		    struct idlist *unknown);
+/* Groups as a set: archive, reactivate, delete for good (rosterset.h).
+ * Deletion takes their memberships and teacher links along (never a pupil
+ * or a result). */
+extern const struct rosterset_kind group_set;
 
 /* Archives every active group of a school year (the manual's bulk step). */
 tc_status	group_deactivate_year(struct db *, uint64_t tenant_id, uint64_t actor_id,
 		    int year_start, uint64_t *changed);
-
-/* Deletes archived groups for good, with their memberships and teacher links
- * (never a pupil or a result).  TC_NOT_FOUND (unknown ids) or TC_CONFLICT
- * (ids still active) with *offending filled: then nothing is deleted. */
-tc_status	group_delete(struct db *, uint64_t tenant_id, uint64_t actor_id,
-		    const struct idlist *ids, uint64_t *deleted, struct idlist *offending);
 
 /* A pupil's group, for the lists and the history. */
 struct group_membership {

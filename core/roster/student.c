@@ -7,9 +7,6 @@
 #include <string.h>
 
 #include "audit.h"
-#include "log.h"
-
-static const struct log_ctx ctx = { NULL, NULL, "student" };
 
 /* --- statements ----------------------------------------------------------- */
 
@@ -76,8 +73,7 @@ static const char *const sort_names[STUDENT_SORT_MAX] = {
 };
 
 enum {
-	SQL_COUNT, SQL_GET, SQL_INSERT, SQL_LOCK_ONE, SQL_UPDATE, SQL_LOCK_IDS,
-	SQL_DEACTIVATE, SQL_REACTIVATE, SQL_DELETE_TESTS, SQL_DELETE_MEMBERS, SQL_DELETE
+	SQL_COUNT, SQL_GET, SQL_INSERT, SQL_LOCK_ONE, SQL_UPDATE
 };
 
 static const char *const sql[] = {
@@ -92,21 +88,38 @@ static const char *const sql[] = {
 	    " voorvoegsel = IF(?, ?, voorvoegsel), roepnaam = IF(?, ?, roepnaam),"
 	    " geboortedatum = IF(?, ?, geboortedatum), jaargroep = IF(?, ?, jaargroep)"
 	    " WHERE tenant_id = ? AND id = ?",
-	[SQL_LOCK_IDS] = "SELECT s.id, s.status FROM students s WHERE s.tenant_id = ?"
-	    " AND s.id IN " IDLIST_SQL " FOR UPDATE",
-	/* Bulk changes join the ids (parameter 1) instead of IN: see idlist.h. */
-	[SQL_DEACTIVATE] = "UPDATE students s " IDLIST_JOIN "s.id"
-	    " SET s.status = 'deactivated', s.deactivated_at = UTC_TIMESTAMP()"
-	    " WHERE s.tenant_id = ? AND s.status = 'active'",
-	[SQL_REACTIVATE] = "UPDATE students s " IDLIST_JOIN "s.id"
-	    " SET s.status = 'active', s.deactivated_at = NULL"
+};
+
+/* Archive, reactivate and delete as a set (rosterset.h).  Bulk changes join
+ * the ids (parameter 1) instead of IN: see idlist.h. */
+static const char sql_lock_ids[] = "SELECT s.id, s.status FROM students s WHERE s.tenant_id = ?"
+    " AND s.id IN " IDLIST_SQL " FOR UPDATE";
+static const char sql_deactivate[] = "UPDATE students s " IDLIST_JOIN "s.id"
+    " SET s.status = 'deactivated', s.deactivated_at = UTC_TIMESTAMP()"
+    " WHERE s.tenant_id = ? AND s.status = 'active'";
+static const char sql_reactivate[] = "UPDATE students s " IDLIST_JOIN "s.id"
+    " SET s.status = 'active', s.deactivated_at = NULL"
+    " WHERE s.tenant_id = ? AND s.status = 'deactivated'";
+static const char *const sql_delete[] = {
+	"DELETE a FROM test_administrations a " IDLIST_JOIN "a.student_id WHERE a.tenant_id = ?",
+	"DELETE m FROM group_members m " IDLIST_JOIN "m.student_id WHERE m.tenant_id = ?",
+	"DELETE s FROM students s " IDLIST_JOIN "s.id"
 	    " WHERE s.tenant_id = ? AND s.status = 'deactivated'",
-	[SQL_DELETE_TESTS] = "DELETE a FROM test_administrations a " IDLIST_JOIN "a.student_id"
-	    " WHERE a.tenant_id = ?",
-	[SQL_DELETE_MEMBERS] = "DELETE m FROM group_members m " IDLIST_JOIN "m.student_id"
-	    " WHERE m.tenant_id = ?",
-	[SQL_DELETE] = "DELETE s FROM students s " IDLIST_JOIN "s.id"
-	    " WHERE s.tenant_id = ? AND s.status = 'deactivated'",
+	NULL
+};
+
+static tc_status	forget_students(struct kv *, uint64_t, const struct idlist *);
+
+const struct rosterset_kind student_set = {
+	.object = "student",
+	.audit_deactivate = "student_deactivate",
+	.audit_reactivate = "student_reactivate",
+	.audit_delete = "student_delete",
+	.sql_lock = sql_lock_ids,
+	.sql_deactivate = sql_deactivate,
+	.sql_reactivate = sql_reactivate,
+	.sql_delete = sql_delete,
+	.kv_forget = forget_students,
 };
 
 /* --- field rules ------------------------------------------------------------ */
@@ -471,100 +484,6 @@ fail:
 	return st;
 }
 
-struct lock_ids {
-	struct idlist	*active, *deactivated, found;
-};
-
-static tc_status
-lock_ids_row(void *arg, const struct db_row *row)
-{
-	struct lock_ids *l = arg;
-	uint64_t id = strtoull(row->vals[0], NULL, 10);
-	struct idlist *to = strcmp(row->vals[1], "active") == 0 ? l->active : l->deactivated;
-	tc_status st;
-
-	if ((st = idlist_add(&l->found, id)) != TC_OK)
-		return st;
-	return to != NULL ? idlist_add(to, id) : TC_OK;
-}
-
-tc_status
-student_lock_ids(struct db *db, uint64_t tenant_id, const struct idlist *ids,
-    struct idlist *unknown, struct idlist *active, struct idlist *deactivated)
-{
-	struct lock_ids l = { active, deactivated, { 0 } };
-	const char *json;
-	tc_status st;
-
-	idlist_init(&l.found, ids->arena);
-	if (unknown != NULL)
-		idlist_init(unknown, ids->arena);
-	if (active != NULL)
-		idlist_init(active, ids->arena);
-	if (deactivated != NULL)
-		idlist_init(deactivated, ids->arena);
-	if ((json = idlist_json(ids)) == NULL)
-		return TC_INTERNAL;
-	if ((st = db_query(db, sql[SQL_LOCK_IDS], DB_ARGS(DB_INT(tenant_id), DB_STR(json)),
-	    lock_ids_row, &l)) != TC_OK)
-		return st;
-	idlist_normalize(&l.found);
-	if (unknown != NULL)
-		for (size_t i = 0; i < ids->n; i++)
-			if (!idlist_contains(&l.found, ids->v[i]) &&
-			    (st = idlist_add(unknown, ids->v[i])) != TC_OK)
-				return st;
-	return TC_OK;
-}
-
-tc_status
-student_set_active(struct db *db, uint64_t tenant_id, uint64_t actor_id,
-    const struct idlist *ids, bool active, uint64_t *changed, struct idlist *unknown)
-{
-	struct idlist act, deact;
-	const struct idlist *changing;
-	const char *json, *csv;
-	tc_status st;
-
-	*changed = 0;
-	idlist_init(unknown, ids->arena);
-	if (ids->n == 0)
-		return TC_INVALID;
-	if ((json = idlist_json(ids)) == NULL)
-		return TC_INTERNAL;
-	if ((st = db_begin(db)) != TC_OK)
-		return st;
-	if ((st = student_lock_ids(db, tenant_id, ids, unknown, &act, &deact)) != TC_OK)
-		goto fail;
-	if (unknown->n > 0) {
-		st = TC_NOT_FOUND;
-		goto fail;
-	}
-	changing = active ? &deact : &act;
-	if ((csv = idlist_csv(changing)) == NULL) {
-		st = TC_INTERNAL;
-		goto fail;
-	}
-	if ((st = db_exec(db, sql[active ? SQL_REACTIVATE : SQL_DEACTIVATE],
-	    DB_ARGS(DB_STR(json), DB_INT(tenant_id)), changed, NULL)) != TC_OK)
-		goto fail;
-	if (*changed != changing->n) {
-		log_msg(TC_LOG_ERROR, &ctx, "set_active: changed %llu of %zu locked rows",
-		    (unsigned long long)*changed, changing->n);
-		st = TC_INTERNAL;
-		goto fail;
-	}
-	if ((st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id,
-	    active ? "student_reactivate" : "student_deactivate", "student", csv,
-	    (unsigned long)*changed)) != TC_OK || (st = db_commit(db)) != TC_OK)
-		goto fail;
-	return TC_OK;
-fail:
-	db_rollback(db);
-	*changed = 0;
-	return st;
-}
-
 int
 student_kv_key(char *buf, size_t size, uint64_t tenant_id, uint64_t id)
 {
@@ -575,7 +494,7 @@ student_kv_key(char *buf, size_t size, uint64_t tenant_id, uint64_t id)
 
 /* DEL of every pupil's key, in batches of a few hundred keys. */
 static tc_status
-delete_kv_keys(struct kv *kv, uint64_t tenant_id, const struct idlist *ids)
+forget_students(struct kv *kv, uint64_t tenant_id, const struct idlist *ids)
 {
 	enum { BATCH = 256 };
 	char keys[BATCH][TC_KEY_MAX];
@@ -597,55 +516,4 @@ delete_kv_keys(struct kv *kv, uint64_t tenant_id, const struct idlist *ids)
 		freeReplyObject(reply);
 	}
 	return TC_OK;
-}
-
-tc_status
-student_delete(struct db *db, struct kv *kv, uint64_t tenant_id, uint64_t actor_id,
-    const struct idlist *ids, uint64_t *deleted, struct idlist *offending)
-{
-	struct idlist act, unknown;
-	const char *json, *csv;
-	uint64_t n;
-	tc_status st;
-
-	*deleted = 0;
-	idlist_init(offending, ids->arena);
-	if (ids->n == 0)
-		return TC_INVALID;
-	if ((json = idlist_json(ids)) == NULL || (csv = idlist_csv(ids)) == NULL)
-		return TC_INTERNAL;
-	if ((st = db_begin(db)) != TC_OK)
-		return st;
-	if ((st = student_lock_ids(db, tenant_id, ids, &unknown, &act, NULL)) != TC_OK)
-		goto fail;
-	if (unknown.n > 0 || act.n > 0) {
-		*offending = unknown.n > 0 ? unknown : act;
-		st = unknown.n > 0 ? TC_NOT_FOUND : TC_CONFLICT;
-		goto fail;
-	}
-	if ((st = db_exec(db, sql[SQL_DELETE_TESTS], DB_ARGS(DB_STR(json), DB_INT(tenant_id)),
-	    NULL, NULL)) != TC_OK ||
-	    (st = db_exec(db, sql[SQL_DELETE_MEMBERS], DB_ARGS(DB_STR(json), DB_INT(tenant_id)),
-	    NULL, NULL)) != TC_OK ||
-	    (st = db_exec(db, sql[SQL_DELETE], DB_ARGS(DB_STR(json), DB_INT(tenant_id)), &n,
-	    NULL)) != TC_OK)
-		goto fail;
-	if (n != ids->n) {
-		log_msg(TC_LOG_ERROR, &ctx, "delete: %llu of %zu locked rows",
-		    (unsigned long long)n, ids->n);
-		st = TC_INTERNAL;
-		goto fail;
-	}
-	if ((st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id, "student_delete", "student",
-	    csv, (unsigned long)n)) != TC_OK)
-		goto fail;
-	/* Redis before the commit: if it cannot be reached, nothing is deleted
-	 * (a key removed before a failed commit held only rebuildable data). */
-	if ((st = delete_kv_keys(kv, tenant_id, ids)) != TC_OK || (st = db_commit(db)) != TC_OK)
-		goto fail;
-	*deleted = n;
-	return TC_OK;
-fail:
-	db_rollback(db);
-	return st;
 }

@@ -3,9 +3,8 @@
  * entering and changing pupils by hand, archiving (deactiveren), reactivating
  * and deleting for good (verwijderen).  DESIGN.md section 2, steps 1 and 2.
  *
- * Every call takes the school first.  Bulk calls take an idlist (normalized:
- * sorted, unique) and run in one transaction: they change all or nothing, and
- * write one audit entry with the ids and the count.  A teacher_id other than
+ * Every call takes the school first.  Archiving, reactivating and deleting
+ * a set of pupils is rosterset.h's, with student_set.  A teacher_id other than
  * 0 limits what is seen to the pupils of that teacher's groups.
  */
 #ifndef TC_STUDENT_H
@@ -19,6 +18,7 @@
 #include "idlist.h"
 #include "kv.h"
 #include "limits.h"
+#include "rosterset.h"
 #include "schoolyear.h"
 #include "status.h"
 
@@ -134,25 +134,10 @@ tc_status	student_create(struct db *, uint64_t tenant_id, uint64_t actor_id,
 tc_status	student_update(struct db *, uint64_t tenant_id, uint64_t actor_id, uint64_t id,
 		    const struct student_input *, const char **rule);
 
-/* Within the caller's transaction: locks the pupils of ids and sorts them
- * into unknown (not of this school), active and deactivated (any may be
- * NULL).  The lists share the arena of ids. */
-tc_status	student_lock_ids(struct db *, uint64_t tenant_id, const struct idlist *ids,
-		    struct idlist *unknown, struct idlist *active, struct idlist *deactivated);
-
-/* Archives (active = false) or reactivates the pupils of ids; ids already in
- * that state are no error.  TC_NOT_FOUND with *unknown filled when an id is
- * not of this school: then nothing changed.  *changed: the pupils changed. */
-tc_status	student_set_active(struct db *, uint64_t tenant_id, uint64_t actor_id,
-		    const struct idlist *ids, bool active, uint64_t *changed,
-		    struct idlist *unknown);
-
-/* Deletes the pupils of ids for good, with their group memberships, their
- * test administrations and their Redis keys.  Only deactivated pupils:
- * TC_NOT_FOUND (ids not of this school) or TC_CONFLICT (ids still active)
- * with *offending filled, and then nothing is deleted. */
-tc_status	student_delete(struct db *, struct kv *, uint64_t tenant_id, uint64_t actor_id,
-		    const struct idlist *ids, uint64_t *deleted, struct idlist *offending);
+/* Pupils as a set: archive, reactivate, delete for good (rosterset.h).
+ * Deletion takes their group memberships, their test administrations and
+ * their Redis keys along. */
+extern const struct rosterset_kind student_set;
 
 /* The Redis key of anything kept about one pupil: tc:{tenant}:student:<id>.
  * Whatever caches a pupil in Redis uses this key, so deletion finds it. */
