@@ -3,6 +3,7 @@
 #   1. every folder with C sources is in LAYERS, and no header name is used twice
 #   2. no #include points to a higher floor, or sideways to another room of
 #      the same floor
+#   3. docs/architecture.md draws the same floors ("floor N   folder/ ...")
 # Usage: layers.pl SRCDIR
 use strict;
 use warnings;
@@ -20,7 +21,7 @@ while (<$lf>) {
 }
 close $lf;
 
-my (@unplaced, @layout, @bad, %home);
+my (@unplaced, @layout, @bad, %home, %drawn);
 # Which folder holds each header; C files of folders not in LAYERS.
 for my $top (qw(core tenants fcgi jobs ctl tools)) {
 	next unless -d "$src/$top";
@@ -60,10 +61,29 @@ for my $dir (@folders) {
 	}
 }
 
-print "1..2\n";
+# The drawing in docs/architecture.md: "floor N   dir/   dir/", top floor first.
+my @drawn;
+if (open my $doc, '<', "$src/docs/architecture.md") {
+	while (<$doc>) {
+		next unless /^\s*floor\s+(\d+)\s+(.*)$/;
+		my ($k, @d) = ($1, map { s{/$}{}r } split ' ', $2);
+		for my $d (@d) {
+			push @drawn, "docs/architecture.md:$.: $d on floor $k, LAYERS says "
+			    . ($floor{$d} // 'nothing') if ($floor{$d} // 0) != $k;
+		}
+		$drawn{$_} = 1 for @d;
+	}
+	close $doc;
+	push @drawn, "docs/architecture.md does not draw $_" for grep { !$drawn{$_} } @folders;
+} else {
+	push @drawn, "docs/architecture.md: $!";
+}
+
+print "1..3\n";
 my $t = 0;
 for ([ 'every C folder is in LAYERS, every header name is unique', @unplaced, @layout ],
-     [ 'every #include points to its own folder or a lower floor (LAYERS)', @bad ]) {
+     [ 'every #include points to its own folder or a lower floor (LAYERS)', @bad ],
+     [ 'docs/architecture.md draws the floors of LAYERS', @drawn ]) {
 	my ($name, @problems) = @$_;
 	$t++;
 	print @problems ? "not ok $t - $name\n" : "ok $t - $name\n";
