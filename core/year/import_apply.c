@@ -13,7 +13,8 @@ enum {
 	SQL_GROUP_INSERT, SQL_GROUP_UPDATE, SQL_GROUP_MAP, SQL_MEMBERS_CLEAR, SQL_MEMBERS_INSERT,
 	SQL_STUDENT_INSERT, SQL_STUDENT_UPDATE, SQL_STUDENT_MAP,
 	SQL_TEACHER_INSERT, SQL_TEACHER_UPDATE, SQL_TEACHER_MAP, SQL_TGROUPS_CLEAR,
-	SQL_TGROUPS_INSERT, SQL_LEAVERS_ARCHIVE, SQL_YEAR_UNSET, SQL_YEAR_SET
+	SQL_TGROUPS_INSERT, SQL_LEAVERS_ARCHIVE, SQL_YEAR_UNSET, SQL_YEAR_SET,
+	SQL_STUDENTS_ARCHIVED, SQL_STUDENTS_REACTIVATE
 };
 
 #define STUDENT_COLS \
@@ -44,11 +45,14 @@ static const char *const sql[] = {
 	[SQL_GROUP_MAP] = "SELECT id, las_key FROM school_groups WHERE tenant_id = ?"
 	    " AND year_start = ? AND las_key IS NOT NULL",
 	/* Joins, not IN (subquery): MariaDB 10.11 re-runs the subquery per row. */
+	/* An archived group takes no pupils and keeps the members it had. */
 	[SQL_MEMBERS_CLEAR] = "DELETE gm FROM group_members gm JOIN " IDTABLE
-	    " ON gm.group_id = j.id WHERE gm.tenant_id = ?",
+	    " ON gm.group_id = j.id JOIN school_groups g ON g.tenant_id = gm.tenant_id"
+	    " AND g.id = gm.group_id AND g.status = 'active' WHERE gm.tenant_id = ?",
 	[SQL_MEMBERS_INSERT] = "INSERT IGNORE INTO group_members (tenant_id, group_id, student_id)"
 	    " SELECT ?, j.a, j.b FROM " PAIRS " JOIN students s ON s.tenant_id = ? AND s.id = j.b"
-	    " AND s.status = 'active'",
+	    " AND s.status = 'active' JOIN school_groups g ON g.tenant_id = s.tenant_id"
+	    " AND g.id = j.a AND g.status = 'active'",
 	[SQL_STUDENT_INSERT] = "INSERT INTO students (tenant_id, las_key, eckid, achternaam,"
 	    " voorvoegsel, roepnaam, geboortedatum, jaargroep, source) SELECT ?, j.las_key,"
 	    " j.eckid, COALESCE(j.achternaam, ''), j.voorvoegsel, j.roepnaam, j.geboortedatum,"
@@ -74,9 +78,11 @@ static const char *const sql[] = {
 	[SQL_TEACHER_MAP] = "SELECT id, las_key, eckid FROM users WHERE tenant_id = ?"
 	    " AND role = 'teacher'",
 	[SQL_TGROUPS_CLEAR] = "DELETE tg FROM teacher_groups tg JOIN " IDTABLE
-	    " ON tg.group_id = j.id WHERE tg.tenant_id = ?",
+	    " ON tg.group_id = j.id JOIN school_groups g ON g.tenant_id = tg.tenant_id"
+	    " AND g.id = tg.group_id AND g.status = 'active' WHERE tg.tenant_id = ?",
 	[SQL_TGROUPS_INSERT] = "INSERT IGNORE INTO teacher_groups (tenant_id, user_id, group_id)"
-	    " SELECT ?, j.a, j.b FROM " PAIRS,
+	    " SELECT ?, j.a, j.b FROM " PAIRS " JOIN school_groups g ON g.tenant_id = ?"
+	    " AND g.id = j.b AND g.status = 'active'",
 	[SQL_LEAVERS_ARCHIVE] = "UPDATE students s JOIN " IDTABLE " ON s.id = j.id"
 	    " SET s.status = 'deactivated', s.deactivated_at = NOW()"
 	    " WHERE s.tenant_id = ? AND s.status = 'active'",
@@ -85,6 +91,12 @@ static const char *const sql[] = {
 	[SQL_YEAR_SET] = "UPDATE school_years SET active = 1, activated_at = COALESCE(activated_at,"
 	    " NOW()), activated_by = COALESCE(activated_by, 'user') WHERE tenant_id = ?"
 	    " AND year_start = ?",
+	/* An archived pupil the LAS lists again: active in its new group, results kept. */
+	[SQL_STUDENTS_ARCHIVED] = "SELECT s.id FROM students s JOIN " IDTABLE " ON s.id = j.id"
+	    " WHERE s.tenant_id = ? AND s.status = 'deactivated'",
+	[SQL_STUDENTS_REACTIVATE] = "UPDATE students s JOIN " IDTABLE " ON s.id = j.id"
+	    " SET s.status = 'active', s.deactivated_at = NULL"
+	    " WHERE s.tenant_id = ? AND s.status = 'deactivated'",
 };
 
 /* What one apply writes, built from the review before the transaction. */
@@ -94,6 +106,7 @@ struct plan {
 	json_t	*teachers_new, *teachers_upd;
 	json_t	*leavers;		/* ids to archive */
 	json_t	*link_targets;		/* student ids linked by this import */
+	json_t	*linked_ids;		/* the same, as an array */
 	json_t	*group_ids;		/* key → id, after the groups are written */
 	json_t	*student_ids;		/* record key → id */
 	json_t	*teacher_ids;		/* record key → id */
@@ -117,6 +130,7 @@ plan_free(struct plan *p)
 	json_decref(p->teachers_upd);
 	json_decref(p->leavers);
 	json_decref(p->link_targets);
+	json_decref(p->linked_ids);
 	json_decref(p->group_ids);
 	json_decref(p->student_ids);
 	json_decref(p->teacher_ids);
@@ -152,6 +166,7 @@ plan_build(const struct import_review *rv, struct plan *p)
 	p->teachers_upd = json_array();
 	p->leavers = json_array();
 	p->link_targets = json_object();
+	p->linked_ids = json_array();
 	p->group_ids = json_object();
 	p->student_ids = json_object();
 	p->teacher_ids = json_object();
@@ -185,6 +200,7 @@ plan_build(const struct import_review *rv, struct plan *p)
 			json_array_append_new(p->students_upd, s);
 			snprintf(n, sizeof(n), "%llu", (unsigned long long)link);
 			json_object_set_new(p->link_targets, n, json_true());
+			json_array_append_new(p->linked_ids, json_integer((json_int_t)link));
 		} else
 			json_array_append_new(p->students_new, s);
 	}
@@ -321,14 +337,39 @@ text_row(void *arg, const struct db_row *r)
 	return TC_OK;
 }
 
+/* Appends the id of a row to a JSON array. */
+static tc_status
+id_row(void *arg, const struct db_row *r)
+{
+	return json_array_append_new(arg, json_integer((json_int_t)strtoull(r->vals[0], NULL,
+	    10))) == 0 ? TC_OK : TC_INTERNAL;
+}
+
+/* An audit entry of the system for the pupil ids of a JSON array. */
+static tc_status
+audit_ids(struct db *db, uint64_t t, const char *action, const json_t *ids, uint64_t n)
+{
+	char *text = json_dumps(ids, JSON_COMPACT);
+	size_t len;
+	tc_status st;
+
+	if (text == NULL)
+		return TC_INTERNAL;
+	/* "[1,2]" → "1,2" for the audit entry. */
+	len = strlen(text);
+	text[len - 1] = '\0';
+	st = audit_write(db, t, AUDIT_SYSTEM, 0, action, "student", text + 1, n);
+	free(text);
+	return st;
+}
+
 static tc_status
 write_all(struct db *db, uint64_t t, const struct import_state *s, const struct import_review *rv,
     struct plan *p, json_t *counts)
 {
 	uint64_t n;
-	json_t *gids = NULL, *gm = NULL, *tg = NULL;
+	json_t *gids = NULL, *gm = NULL, *tg = NULL, *archived = NULL;
 	tc_status st;
-	char *ids;
 
 #define STEP(call, name) do { \
 	if ((st = (call)) != TC_OK) goto out; \
@@ -359,6 +400,25 @@ write_all(struct db *db, uint64_t t, const struct import_state *s, const struct 
 	STEP(exec_json(db, SQL_STUDENT_INSERT, t, p->students_new, false, &n), "students_new");
 	STEP(exec_json(db, SQL_STUDENT_UPDATE, t, p->students_upd, true, &n), (const char *)NULL);
 	json_object_set_new(counts, "students_updated", json_integer((json_int_t)json_array_size(p->students_upd)));
+	/* Not the nightly sync: it never reactivates what the administrator archived. */
+	if (strcmp(s->kind, "sync") != 0 && json_array_size(p->linked_ids) > 0) {
+		char *text = json_dumps(p->linked_ids, JSON_COMPACT);
+
+		archived = json_array();
+		if (text == NULL) {
+			st = TC_INTERNAL;
+			goto out;
+		}
+		st = db_query(db, sql[SQL_STUDENTS_ARCHIVED], DB_ARGS(DB_STR(text), DB_INT(t)),
+		    id_row, archived);
+		free(text);
+		if (st != TC_OK)
+			goto out;
+		STEP(exec_json(db, SQL_STUDENTS_REACTIVATE, t, archived, true, &n),
+		    "students_reactivated");
+		if (n > 0 && (st = audit_ids(db, t, "student_reactivate", archived, n)) != TC_OK)
+			goto out;
+	}
 	STEP(db_query(db, sql[SQL_STUDENT_MAP], DB_ARGS(DB_INT(t)), map_row, p->student_ids),
 	    (const char *)NULL);
 	STEP(exec_json(db, SQL_TEACHER_INSERT, t, p->teachers_new, false, &n), "teachers_new");
@@ -396,23 +456,24 @@ write_all(struct db *db, uint64_t t, const struct import_state *s, const struct 
 		json_array_foreach(tg, i, pr)
 			json_array_append_new(swapped, json_pack("[O, O]", json_array_get(pr, 1),
 			    json_array_get(pr, 0)));
-		st = exec_json(db, SQL_TGROUPS_INSERT, t, swapped, false, &n);
+		char *text = json_array_size(swapped) > 0 ? json_dumps(swapped, JSON_COMPACT) : NULL;
+
 		json_decref(swapped);
+		n = 0;
+		st = TC_OK;
+		if (text != NULL) {
+			st = db_exec(db, sql[SQL_TGROUPS_INSERT], DB_ARGS(DB_INT(t), DB_STR(text),
+			    DB_INT(t)), &n, NULL);
+			free(text);
+		}
 		if (st != TC_OK)
 			goto out;
 		json_object_set_new(counts, "teacher_groups", json_integer((json_int_t)n));
 	}
 	STEP(exec_json(db, SQL_LEAVERS_ARCHIVE, t, p->leavers, true, &n), "leavers_archived");
-	if (json_array_size(p->leavers) > 0 && (ids = json_dumps(p->leavers, JSON_COMPACT)) != NULL) {
-		/* "[1,2]" → "1,2" for the audit entry. */
-		size_t len = strlen(ids);
-
-		ids[len - 1] = '\0';
-		st = audit_write(db, t, AUDIT_SYSTEM, 0, "student_deactivate", "student", ids + 1, n);
-		free(ids);
-		if (st != TC_OK)
-			goto out;
-	}
+	if (json_array_size(p->leavers) > 0 &&
+	    (st = audit_ids(db, t, "student_deactivate", p->leavers, n)) != TC_OK)
+		goto out;
 	if (strcmp(s->kind, "transition") == 0) {
 		STEP(db_exec(db, sql[SQL_YEAR_UNSET], DB_ARGS(DB_INT(t), DB_INT(s->year)), &n, NULL),
 		    (const char *)NULL);
@@ -423,6 +484,7 @@ write_all(struct db *db, uint64_t t, const struct import_state *s, const struct 
 	st = TC_OK;
 out:
 #undef STEP
+	json_decref(archived);
 	json_decref(gids);
 	json_decref(gm);
 	json_decref(tg);
@@ -450,6 +512,9 @@ result_by_kind(json_t *counts, const struct import_review *rv)
 		json_object_set_new(counts, k[i].kind, json_pack("{s:I, s:I, s:O}", "new", n,
 		    "existing", u, "skip", json_object_get(json_object_get(rc, k[i].kind), "skip")));
 	}
+	/* Of the existing pupils, the archived ones made active again. */
+	json_object_set(json_object_get(counts, "student"), "reactivated",
+	    json_object_get(counts, "students_reactivated"));
 	{
 		json_int_t archived = json_integer_value(json_object_get(counts, "leavers_archived"));
 		json_int_t all = (json_int_t)json_array_size(rv->records[IMPORT_LEAVER]);
@@ -500,6 +565,7 @@ import_apply(struct db *db, uint64_t t, const struct import_state *s,
 	    "school_year", year, "groups_new", 0, "groups_updated", 0, "students_new", 0,
 	    "students_updated", 0, "teachers_new", 0, "teachers_updated", 0, "memberships", 0,
 	    "teacher_groups", 0, "leavers_archived", 0, "activated", 0);
+	json_object_set_new(counts, "students_reactivated", json_integer(0));
 	st = write_all(db, t, s, rv, &p, counts);
 	if (st == TC_OK)
 		result_by_kind(counts, rv);

@@ -147,6 +147,19 @@ link_json(const json_t *rec, uint64_t link)
 	return json_pack("{s:I}", "id", (json_int_t)link);
 }
 
+bool
+import_review_linked_archived(const struct import_review *rv, enum import_kind k,
+    const json_t *rec)
+{
+	uint64_t link;
+	const char *cat = import_review_category(rv, k, rec, &link), *ls = jstr(rec, "link_status");
+
+	/* The status is the staged one's: a link chosen by hand is not known here. */
+	return strcmp(cat, "existing") == 0 && link != 0 &&
+	    (uint64_t)json_integer_value(json_object_get(rec, "link_id")) == link &&
+	    ls != NULL && strcmp(ls, "deactivated") == 0;
+}
+
 static json_t *
 record_item(const struct import_review *rv, enum import_kind k, const json_t *rec)
 {
@@ -164,14 +177,18 @@ record_item(const struct import_review *rv, enum import_kind k, const json_t *re
 		json_array_append(groups, json_object_get(rec, "stamgroep"));
 	if (json_is_array(json_object_get(rec, "groups")))
 		json_array_extend(groups, json_object_get(rec, "groups"));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:O, s:O, s:O, s:s?}",
+	json_t *item;
+
+	item = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:O, s:O, s:O, s:s?, s:b}",
 	    "kind", import_kind_name(k), "key", jstr(rec, "key"), "category", cat,
 	    "display", jstr(rec, "display") != NULL ? jstr(rec, "display") : jstr(rec, "naam"),
 	    "fields", fields, "group_keys", groups, "link", link_json(rec, link),
 	    "changes", json_object_get(rec, "changes") != NULL ? json_object_get(rec, "changes") : json_null(),
 	    "candidates", json_object_get(rec, "candidates") != NULL ? json_object_get(rec, "candidates") : json_null(),
 	    "warnings", json_object_get(rec, "warnings") != NULL ? json_object_get(rec, "warnings") : json_null(),
-	    "stamgroep", jstr(rec, "stamgroep"));
+	    "stamgroep", jstr(rec, "stamgroep"),
+	    "archived", import_review_linked_archived(rv, k, rec));
+	return item;
 }
 
 tc_status
@@ -202,7 +219,7 @@ json_t *
 import_review_counts(const struct import_review *rv)
 {
 	json_t *counts = json_object(), *tabs = json_array(), *rec;
-	json_int_t archive = 0;
+	json_int_t archive = 0, reactivate = 0;
 	bool new_teachers = false;
 
 	for (int k = 0; k < IMPORT_KIND_MAX; k++) {
@@ -219,6 +236,8 @@ import_review_counts(const struct import_review *rv)
 				new_teachers = true;
 			if (k == IMPORT_LEAVER && strcmp(cat, "archive") == 0)
 				archive++;
+			if (k == IMPORT_STUDENT && import_review_linked_archived(rv, IMPORT_STUDENT, rec))
+				reactivate++;
 		}
 		json_object_set_new(counts, import_kind_name((enum import_kind)k), c);
 	}
@@ -227,8 +246,8 @@ import_review_counts(const struct import_review *rv)
 	/* The Leerkrachten tab only when the LAS has teachers new to us. */
 	if (new_teachers)
 		json_array_append_new(tabs, json_string("teachers"));
-	return json_pack("{s:o, s:o, s:I}", "counts", counts, "tabs", tabs,
-	    "leavers_to_archive", archive);
+	return json_pack("{s:o, s:o, s:I, s:I}", "counts", counts, "tabs", tabs,
+	    "leavers_to_archive", archive, "students_to_reactivate", reactivate);
 }
 
 static json_t *

@@ -14,6 +14,7 @@
 #define TC_IMPORT_REVIEW_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -39,13 +40,23 @@ const char	*import_review_category(const struct import_review *, enum import_kin
 		    const json_t *rec, uint64_t *link_id);
 
 /*
+ * True when rec is Bestaand and linked to the archived record it was staged
+ * with (a pupil the administrator archived, a group archived): such a pupil
+ * is made active again by the apply (not by the nightly sync), such a group
+ * takes no members.
+ */
+bool		import_review_linked_archived(const struct import_review *, enum import_kind,
+		    const json_t *rec);
+
+/*
  * One page of records of kind with (effective) category cat (NULL: all) whose
  * display name or key contains q (NULL: all).  *out is {items, total}.
  */
 tc_status	import_review_list(const struct import_review *, enum import_kind, const char *cat,
 		    const char *q, long limit, long offset, json_t **out);
 
-/* Counts per kind and category, and the tabs: {counts, tabs, leavers_to_archive}. */
+/* Counts per kind and category, and the tabs: {counts, tabs, leavers_to_archive,
+ * students_to_reactivate}. */
 json_t		*import_review_counts(const struct import_review *);
 
 /*

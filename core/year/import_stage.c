@@ -18,7 +18,7 @@ static const char *const sql[] = {
 	    " geboortedatum, jaargroep, status, source FROM students WHERE tenant_id = ?",
 	[SQL_TEACHERS] = "SELECT id, las_key, eckid, email, name FROM users"
 	    " WHERE tenant_id = ? AND role = 'teacher'",
-	[SQL_GROUPS] = "SELECT id, las_key, name, jaargroep, kind FROM school_groups"
+	[SQL_GROUPS] = "SELECT id, las_key, name, jaargroep, kind, status FROM school_groups"
 	    " WHERE tenant_id = ? AND year_start = ? AND las_key IS NOT NULL",
 	[SQL_MANUAL_COUNT] = "SELECT COUNT(*) FROM students WHERE tenant_id = ?"
 	    " AND status = 'active' AND las_key IS NULL AND eckid IS NULL",
@@ -118,9 +118,10 @@ static tc_status
 group_row(void *arg, const struct db_row *r)
 {
 	struct known *k = arg;
-	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:s}",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s}",
 	    "id", (json_int_t)strtoull(r->vals[0], NULL, 10), "las_key", r->vals[1],
-	    "naam", r->vals[2], "jaargroep", str_or_null(r->vals[3]), "kind", r->vals[4]);
+	    "naam", r->vals[2], "jaargroep", str_or_null(r->vals[3]), "kind", r->vals[4],
+	    "status", r->vals[5]);
 	size_t i = json_array_size(k->rows);
 
 	if (o == NULL)
@@ -310,9 +311,13 @@ stage_groups(struct db *db, uint64_t t, int year, const struct uwlr_result *res,
 			st = TC_INTERNAL;
 			break;
 		}
-		if (m >= 0)
-			json_object_set(rec, "link_display",
-			    json_object_get(json_array_get(k.rows, (size_t)m), "naam"));
+		if (m >= 0) {
+			json_t *row = json_array_get(k.rows, (size_t)m);
+
+			json_object_set(rec, "link_display", json_object_get(row, "naam"));
+			/* An archived group: shown as such, it takes no pupils (import_apply.h). */
+			json_object_set(rec, "link_status", json_object_get(row, "status"));
+		}
 		json_array_append_new(out, rec);
 	}
 	known_free(&k);

@@ -455,6 +455,11 @@ async function checkView(ctx, imp, tabKey) {
     if (rec.warnings && rec.warnings.length) {
       detail.push(h('ul', { class: 'warnings', 'aria-label': 'Waarschuwingen' }, rec.warnings.map((w) => h('li', null, typeof w === 'string' ? w : (w.message || '')))));
     }
+    if (rec.archived) {
+      detail.unshift(h('div', null, h('span', { class: 'badge badge-warn' }, 'Gedeactiveerd'), ' ',
+        K.kind === 'group' ? 'Deze groep is gedeactiveerd: er worden geen leerlingen aan toegevoegd.'
+          : 'Deze leerling wordt bij het importeren weer actief, in de nieuwe groep. De toetsresultaten blijven bewaard.'));
+    }
     cells.push(h('th', { scope: 'row' }, rec.display));
     cells.push(h('td', null, describe(rec) || '—'));
     cells.push(h('td', null, detail.length ? detail : '—'));
@@ -566,7 +571,10 @@ async function summaryView(ctx, imp) {
           ['new', 'existing', 'skip'].map((c) => h('td', { class: 'num' }, String(n(k, c))))))))),
       h('p', null, leavers
         ? `${plural(leavers, 'leerling die', 'leerlingen die')} niet meer in het LAS ${leavers === 1 ? 'staat, wordt' : 'staan, worden'} gedeactiveerd. Hun toetsresultaten blijven bewaard.`
-        : 'Er worden geen leerlingen gedeactiveerd.')),
+        : 'Er worden geen leerlingen gedeactiveerd.'),
+      s.students_to_reactivate
+        ? h('p', null, `${plural(s.students_to_reactivate, 'gedeactiveerde leerling die', 'gedeactiveerde leerlingen die')} weer in het LAS ${s.students_to_reactivate === 1 ? 'staat, wordt' : 'staan, worden'} weer actief, in de nieuwe groep. Hun toetsresultaten blijven bewaard.`)
+        : null),
     warnings.length ? h('section', { class: 'card' }, h('h2', null, 'Let op'),
       h('ul', { class: 'warnings' }, warnings.map((w) => h('li', null, typeof w === 'string' ? w : w.message)))) : null,
     out,
@@ -582,6 +590,7 @@ function resultView(ctx, imp) {
     const parts = [];
     if (x.new) parts.push(`${x.new} nieuw`);
     if (x.existing) parts.push(`${x.existing} bijgewerkt`);
+    if (x.reactivated) parts.push(`${x.reactivated} weer actief`);
     if (x.skip) parts.push(`${x.skip} niet geïmporteerd`);
     if (x.archive) parts.push(`${x.archive} gedeactiveerd`);
     if (x.keep) parts.push(`${x.keep} actief gebleven`);
