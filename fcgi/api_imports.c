@@ -58,12 +58,14 @@ api_school_year(struct request *r)
 {
 	struct civil_date now = today(r), first, last;
 	struct import_state s;
-	char act[16], next[16], from[16], to[16], day[16];
+	char act[16], next[16], from[16], to[16], day[16], owed[16];
 	json_t *imp = json_null();
-	int year, nyear;
+	int year, nyear, due = 0;
+	bool las = r->tenant.las_url[0] != '\0' && r->tenant.has_las_key;
 	tc_status st;
 
-	if ((st = active_year(r, &year)) != TC_OK) {
+	if ((st = active_year(r, &year)) != TC_OK ||
+	    (st = year_import_due(r->w->db, r->tenant.id, las, &due)) != TC_OK) {
 		response_status(r, st);
 		return;
 	}
@@ -85,11 +87,12 @@ api_school_year(struct request *r)
 		response_status(r, st);
 		return;
 	}
-	response_json(r, 200, json_pack("{s:s?, s:s, s:{s:s, s:s}, s:b, s:b, s:s, s:b, s:o}",
+	schoolyear_format(due, owed, sizeof(owed));
+	response_json(r, 200, json_pack("{s:s?, s:s, s:{s:s, s:s}, s:b, s:b, s:s, s:b, s:o, s:s?}",
 	    "active", year != 0 ? act : NULL, "next", next, "window", "from", from, "to", to,
 	    "can_activate", schoolyear_can_activate(nyear, now),
 	    "overdue", schoolyear_overdue(nyear, now), "today", day,
-	    "has_las_link", r->tenant.las_url[0] != '\0' && r->tenant.has_las_key, "import", imp));
+	    "has_las_link", las, "import", imp, "import_due", due != 0 ? owed : NULL));
 }
 
 /*
@@ -143,6 +146,12 @@ start_import(struct request *r, int year, const char *kind, const char *source,
 
 	st = import_start(r->w->kv, r->cfg, r->tenant.id, year, kind, source, "user",
 	    r->session.user_id, (long long)clock_now(&r->w->clock, r->w->kv), &s);
+	if (st == TC_CONFLICT && strcmp(s.kind, "sync") == 0) {
+		/* The transition wins over the sync (import.h), but an apply runs on. */
+		response_error(r, 409, "sync_applying", "De nachtelijke synchronisatie met uw LAS "
+		    "wordt op dit moment verwerkt. Probeer het over een minuut opnieuw.");
+		return;
+	}
 	if (st == TC_CONFLICT) {
 		send_in_progress(r, &s);
 		return;

@@ -230,7 +230,7 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 	key_current(cur, sizeof(cur), t);
 	key_state(key, sizeof(key), t, id);
 	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
-	for (attempt = 0; attempt < 2; attempt++) {
+	for (attempt = 0; attempt < 3; attempt++) {
 		if ((st = kv_command(kv, &r, "SET %s %s NX EX %s", cur, id, ttl)) != TC_OK)
 			return st;
 		bool taken = r->type != REDIS_REPLY_STATUS;
@@ -239,10 +239,19 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 		if (!taken)
 			break;
 		/* Another import is in progress, or a stale pointer was cleared. */
-		if ((st = import_current(kv, t, out)) != TC_NOT_FOUND)
-			return st == TC_OK ? TC_CONFLICT : st;
+		st = import_current(kv, t, out);
+		if (st == TC_NOT_FOUND)
+			continue;
+		if (st != TC_OK)
+			return st;
+		/* The transition wins: a nightly sync that runs or waits for approval
+		 * is cancelled (the import fetches the whole year anyway); one being
+		 * applied is waited for (seconds). */
+		if (strcmp(kind, "sync") == 0 || strcmp(out->kind, "sync") != 0 ||
+		    out->status == IMPORT_APPLYING || import_cancel(kv, t, out->id) != TC_OK)
+			return TC_CONFLICT;
 	}
-	if (attempt == 2)
+	if (attempt == 3)
 		return TC_CONFLICT;
 	snprintf(y, sizeof(y), "%d", year);
 	snprintf(a, sizeof(a), "%llu", (unsigned long long)actor);
@@ -257,6 +266,21 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 	}
 	active_add(kv, t, id, ttl_seconds(cfg));
 	return import_get(kv, t, id, out);
+}
+
+tc_status
+import_ttl(struct kv *kv, uint64_t t, const char *id, long long *seconds)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+
+	key_state(key, sizeof(key), t, id);
+	if ((st = kv_command(kv, &r, "TTL %s", key)) != TC_OK)
+		return st;
+	*seconds = r->type == REDIS_REPLY_INTEGER ? r->integer : -2;
+	freeReplyObject(r);
+	return *seconds == -2 ? TC_NOT_FOUND : TC_OK;
 }
 
 tc_status
@@ -288,6 +312,27 @@ import_transition(struct kv *kv, uint64_t t, const char *id, enum import_status 
 	st = kv_command(kv, &r, "EVAL %s 1 %s %s %s", script, key, import_status_name(from),
 	    import_status_name(to));
 	if (st != TC_OK)
+		return st;
+	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+	freeReplyObject(r);
+	return ok ? TC_OK : TC_CONFLICT;
+}
+
+tc_status
+import_refetch(struct kv *kv, uint64_t t, const char *id, long long now)
+{
+	static const char script[] =
+	    "if redis.call('HGET', KEYS[1], 'status') == 'failed' then "
+	    "redis.call('HSET', KEYS[1], 'status', 'fetching', 'started_at', ARGV[1], "
+	    "'error_code', '', 'error_message', '', 'las_message', '') return 1 else return 0 end";
+	char key[TC_KEY_MAX], at[24];
+	redisReply *r;
+	tc_status st;
+	bool ok;
+
+	key_state(key, sizeof(key), t, id);
+	snprintf(at, sizeof(at), "%lld", now);
+	if ((st = kv_command(kv, &r, "EVAL %s 1 %s %s", script, key, at)) != TC_OK)
 		return st;
 	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);

@@ -65,7 +65,9 @@ int		 import_kind_parse(const char *s);	/* -1 when unknown */
 
 /*
  * Starts an import for year (fetching).  TC_CONFLICT when the school has an
- * import in progress: *out is then that import.
+ * import in progress: *out is then that import.  Any import but a sync
+ * cancels a nightly sync in progress (kind "sync", fetching, review or
+ * failed) and takes its place; a sync being applied is a TC_CONFLICT.
  */
 tc_status	import_start(struct kv *, const struct config *, uint64_t tenant_id, int year,
 		    const char *kind, const char *source, const char *started_by,
@@ -80,6 +82,10 @@ tc_status	import_get(struct kv *, uint64_t tenant_id, const char *id, struct imp
 /* True for IMPORT_ID_LEN digits without a leading zero. */
 bool		import_id_valid(const char *id);
 
+/* The seconds (real time) before the import's state expires; TC_NOT_FOUND
+ * when it is gone. */
+tc_status	import_ttl(struct kv *, uint64_t tenant_id, const char *id, long long *seconds);
+
 /* Moves the import to status (and clears the error when leaving failed). */
 tc_status	import_set_status(struct kv *, uint64_t tenant_id, const char *id,
 		    enum import_status status);
@@ -88,6 +94,10 @@ tc_status	import_set_status(struct kv *, uint64_t tenant_id, const char *id,
  * TC_CONFLICT when it was not. */
 tc_status	import_transition(struct kv *, uint64_t tenant_id, const char *id,
 		    enum import_status from, enum import_status to);
+
+/* A failed import back to fetching, its started_at now (a fetch tried again
+ * by the system).  TC_CONFLICT when it was not failed. */
+tc_status	import_refetch(struct kv *, uint64_t tenant_id, const char *id, long long now);
 
 tc_status	import_set_progress(struct kv *, uint64_t tenant_id, const char *id, long done,
 		    long total);
