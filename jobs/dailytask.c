@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "import.h"
 #include "jobqueue.h"
 #include "schoolyear.h"
 #include "tenant.h"
@@ -25,9 +24,9 @@ static tc_status
 scan_school(void *arg, const struct tenant *t)
 {
 	struct scan *s = arg;
-	struct import_state imp;
 	json_t *p;
-	int active = 0;
+	int active = 0, due = 0;
+	bool las = t->las_url[0] != '\0' && t->has_las_key;
 	tc_status st;
 
 	if (!t->active || (s->only != 0 && t->id != s->only))
@@ -37,7 +36,12 @@ scan_school(void *arg, const struct tenant *t)
 		if (st != TC_OK && st != TC_NOT_FOUND)
 			return st;
 		/* A school without any year has not started with us yet. */
-		if (st == TC_NOT_FOUND || active >= s->year)
+		if (st == TC_NOT_FOUND)
+			return TC_OK;
+		/* Active already: the job still keeps the import it owes live. */
+		if (active >= s->year && (st = year_import_due(s->db, t->id, las, &due)) != TC_OK)
+			return st;
+		if (active >= s->year && (due == 0 || !las))
 			return TC_OK;
 		p = json_pack("{s:s, s:i}", "date", s->date, "year", s->year);
 		st = jobqueue_add(s->kv, "auto_activate", t->id, 0, p, NULL, 0);
@@ -52,11 +56,11 @@ scan_school(void *arg, const struct tenant *t)
 		p = json_pack("{s:s}", "date", s->date);
 		st = jobqueue_add(s->kv, "sync", t->id, 0, p, NULL, 0);
 	} else {
-		st = import_current(s->kv, t->id, &imp);
-		if (st == TC_NOT_FOUND || (st == TC_OK && strcmp(imp.started_by, "auto") != 0))
-			return TC_OK;
-		if (st != TC_OK)
+		/* The reminders are owed while the year's import is (year.h). */
+		if ((st = year_import_due(s->db, t->id, las, &due)) != TC_OK)
 			return st;
+		if (due == 0)
+			return TC_OK;
 		p = json_pack("{s:s}", "date", s->date);
 		st = jobqueue_add(s->kv, "reminder", t->id, 0, p, NULL, 0);
 	}

@@ -2,7 +2,8 @@
  * handlers.c - the job kinds of tc-worker (docs/jobs.md):
  *   import_fetch   fetch an import from the LAS into the review
  *   import_apply   apply a reviewed import
- *   auto_activate  2 October: activate the new year and start its import
+ *   auto_activate  2 October: activate the new year and start its import; then
+ *                  nightly, keep the import it owes live (dueimport.h)
  *   reminder       the daily reminder e-mails of one school (reminder.c)
  *   sync           the nightly LAS sync of one school (sync.c)
  */
@@ -13,12 +14,13 @@
 #include <string.h>
 
 #include "activation.h"
+#include "dueimport.h"
 #include "import.h"
 #include "import_job.h"
-#include "jobqueue.h"
 #include "lasslot.h"
 #include "schoolyear.h"
 #include "tenant.h"
+#include "year.h"
 
 #include "reminder.h"
 #include "sync.h"
@@ -84,24 +86,24 @@ job_import_apply(struct wctx *w, const struct job *j, char *err, size_t errlen)
 
 /*
  * 2 October: the school that has not activated the new year gets it, and
- * (with a LAS link) an import started for review.  Once per school per day
- * (a marker), and harmless again: activation of an active year is a no-op
- * and import_start refuses a second import.  A "begun" key, set before the
- * activation, tells a run after a crash between the activation and the
- * import start that the year it finds active is this job's doing, so the
- * import is still started.
+ * (with a LAS link) an import started for review.  Every night after that,
+ * while the year's import is owed (year_import_due()), the same job keeps
+ * that import live (dueimport.h): a cancelled, expired or failed one is
+ * fetched again.  Once per school per day (a marker), and harmless again:
+ * activation of an active year is a no-op, and the owed state is read from
+ * MariaDB, so a run after a crash between the activation and the import
+ * start still starts the import.
  */
 static tc_status
 job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 {
 	const char *date = payload_str(j, "date");
-	int year = (int)json_integer_value(json_object_get(j->payload, "year"));
-	char marker[TC_KEY_MAX], begun[TC_KEY_MAX], sub[48];
+	int year = (int)json_integer_value(json_object_get(j->payload, "year")), due = 0;
+	char marker[TC_KEY_MAX], sub[48];
 	struct import_state s;
 	const struct tenant *t = &j->school;
 	redisReply *r;
-	bool done, fresh, again;
-	json_t *p;
+	bool done, fresh, started;
 	tc_status st;
 
 	if (date == NULL || year < 2000) {
@@ -120,30 +122,19 @@ job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	freeReplyObject(r);
 	if (!fresh)
 		return TC_OK;
-	snprintf(sub, sizeof(sub), "activate-begun:%s", date);
-	kv_key(begun, sizeof(begun), j->tenant, "task", sub);
-	if ((st = kv_command(w->kv, &r, "SET %s 1 NX EX 172800", begun)) != TC_OK)
-		return st;
-	again = r->type != REDIS_REPLY_STATUS;	/* an earlier run got this far */
-	freeReplyObject(r);
 	if ((st = activation_activate(w->db, j->tenant, year, "auto", &done)) != TC_OK)
 		return st;
-	if ((done || again) && t->las_url[0] != '\0' && t->has_las_key) {
-		st = import_start(w->kv, w->cfg, j->tenant, year, "transition", "las", "auto", 0,
-		    (long long)clock_now(&w->clock, w->kv), &s);
-		if (st == TC_OK) {
-			p = json_pack("{s:s}", "import", s.id);
-			st = jobqueue_add(w->kv, "import_fetch", j->tenant, 0, p, NULL, 0);
-			json_decref(p);
-			if (st != TC_OK)
-				(void)import_cancel(w->kv, j->tenant, s.id);
-		} else if (st == TC_CONFLICT)
-			st = TC_OK;	/* an import is in progress already */
-		if (st != TC_OK)
-			return st;
-	}
 	if (done)
 		log_msg(TC_LOG_INFO, &w->log, "school year %d activated automatically", year);
+	if ((st = year_import_due(w->db, j->tenant, t->las_url[0] != '\0' && t->has_las_key,
+	    &due)) != TC_OK)
+		return st;
+	if (due != 0) {
+		st = dueimport_ensure(w->kv, w->cfg, t, due, true,
+		    (long long)clock_now(&w->clock, w->kv), &w->log, &s, &started);
+		if (st != TC_OK && st != TC_NOT_FOUND)
+			return st;	/* TC_CONFLICT: a sync is being applied, in a moment */
+	}
 	/* The marker last: a crash before it means the (idempotent) job runs again. */
 	return kv_exec(w->kv, "SET %s 1 EX 172800", marker);
 }

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dueimport.h"
 #include "import.h"
 #include "mail.h"
 #include "schoolyear.h"
 #include "tenant.h"
 #include "user.h"
+#include "year.h"
 
 enum { SQL_SENT, SQL_RECORD };
 
@@ -40,9 +42,21 @@ collect_admin(void *arg, const struct user *u)
 	return TC_OK;
 }
 
-/* The check screen of the import on the school's own host. */
+/*
+ * What one day's reminder of a school says: its paragraphs (plain text, the
+ * same for every administrator), where its link leads and what the link
+ * says.  Never that the data were fetched when they were not.
+ */
+struct reminder_text {
+	char	intro[1200];	/* what happened */
+	char	todo[768];	/* what to do */
+	char	link[1200];
+	char	link_label[64];
+};
+
+/* A page of the portal on the school's own host ("#/import/<id>"). */
 static void
-check_link(const struct config *cfg, const struct tenant *t, const char *id, char *buf,
+portal_link(const struct config *cfg, const struct tenant *t, const char *route, char *buf,
     size_t size)
 {
 	char port[16] = "";
@@ -51,39 +65,91 @@ check_link(const struct config *cfg, const struct tenant *t, const char *id, cha
 	    cfg->public_port == 443) || (strcmp(cfg->public_scheme, "http") == 0 &&
 	    cfg->public_port == 80)))
 		snprintf(port, sizeof(port), ":%d", cfg->public_port);
-	snprintf(buf, size, "%s://%s%s/#/import/%s", cfg->public_scheme, t->host, port, id);
+	snprintf(buf, size, "%s://%s%s/#/%s", cfg->public_scheme, t->host, port, route);
+}
+
+/* The text for import s (NULL: the school has no LAS link and no import). */
+static void
+compose(const struct config *cfg, const struct tenant *t, const struct import_state *s,
+    const char *year, struct reminder_text *rt)
+{
+	char route[32 + IMPORT_ID_LEN];
+
+	if (s == NULL) {
+		snprintf(rt->intro, sizeof(rt->intro), "Het nieuwe schooljaar %s is automatisch "
+		    "geactiveerd voor %s. Er zijn nog geen groepen, leerlingen en leerkrachten voor "
+		    "dit schooljaar: uw school heeft geen koppeling met een LAS.", year, t->name);
+		snprintf(rt->todo, sizeof(rt->todo), "Exporteer een EDEXML-bestand uit uw LAS en "
+		    "importeer het bij Overgang nieuw schooljaar, of maak de groepen zelf aan bij "
+		    "Groepen beheren. Wilt u een koppeling met uw LAS? Neem dan contact op met de "
+		    "klantenservice van Testcentrum.");
+		portal_link(cfg, t, "overgang", rt->link, sizeof(rt->link));
+		snprintf(rt->link_label, sizeof(rt->link_label), "Ga naar Overgang nieuw schooljaar");
+		return;
+	}
+	snprintf(route, sizeof(route), "import/%.*s", IMPORT_ID_LEN, s->id);
+	portal_link(cfg, t, route, rt->link, sizeof(rt->link));
+	if (s->status == IMPORT_FAILED) {
+		bool file = strcmp(s->source, "file") == 0;
+
+		snprintf(rt->intro, sizeof(rt->intro), "Het nieuwe schooljaar %s is automatisch "
+		    "geactiveerd voor %s, maar het ophalen van de gegevens %s is mislukt: %s%s%s%s",
+		    year, t->name, file ? "uit het bestand" : "uit uw LAS",
+		    s->error_message[0] != '\0' ? s->error_message : "onbekende fout.",
+		    s->las_message[0] != '\0' ? " De LAS meldt: \"" : "", s->las_message,
+		    s->las_message[0] != '\0' ? "\"" : "");
+		snprintf(rt->todo, sizeof(rt->todo), "%s", file ?
+		    "Open de import via de link hieronder en annuleer hem. Exporteer daarna een "
+		    "nieuw EDEXML-bestand uit uw LAS en importeer het bij Overgang nieuw schooljaar." :
+		    "Open de import via de link hieronder en kies \"Opnieuw proberen\". Lukt het "
+		    "dan nog niet, controleer dan in uw LAS of de koppeling (UWLR) met Testcentrum "
+		    "aan staat, of neem contact op met de klantenservice van Testcentrum. Testcentrum "
+		    "probeert het ook elke nacht zelf opnieuw.");
+		snprintf(rt->link_label, sizeof(rt->link_label), "Ga direct naar de import");
+		return;
+	}
+	if (s->status == IMPORT_FETCHING) {
+		snprintf(rt->intro, sizeof(rt->intro), "Het nieuwe schooljaar %s is automatisch "
+		    "geactiveerd voor %s. De gegevens worden op dit moment opgehaald uit uw LAS.",
+		    year, t->name);
+		snprintf(rt->todo, sizeof(rt->todo), "Via de link hieronder ziet u de voortgang. "
+		    "Controleer daarna de groepen, leerlingen en leerkrachten en kies \"Gegevens "
+		    "importeren\".");
+		snprintf(rt->link_label, sizeof(rt->link_label), "Ga direct naar de import");
+		return;
+	}
+	snprintf(rt->intro, sizeof(rt->intro), "Het nieuwe schooljaar %s is automatisch "
+	    "geactiveerd voor %s en de gegevens uit uw LAS zijn opgehaald. De import is nog niet "
+	    "afgerond.", year, t->name);
+	snprintf(rt->todo, sizeof(rt->todo), "Controleer de groepen, leerlingen en leerkrachten "
+	    "en kies daarna \"Gegevens importeren\".");
+	snprintf(rt->link_label, sizeof(rt->link_label), "Ga direct naar Controle import uit LAS");
 }
 
 static tc_status
-send_one(struct wctx *w, const struct tenant *t, const struct import_state *s,
-    const struct user *u, const char *link, const char *year, char *err, size_t errlen)
+send_one(struct wctx *w, const struct user *u, const struct reminder_text *rt,
+    const char *year, char *err, size_t errlen)
 {
 	char *text = NULL, *html = NULL, *subject = NULL, *ename = mail_html_escape(u->name),
-	    *eschool = mail_html_escape(t->name);
+	    *eintro = mail_html_escape(rt->intro), *etodo = mail_html_escape(rt->todo),
+	    *elink = mail_html_escape(rt->link);
 	struct mail m;
 	tc_status st = TC_INTERNAL;
 
-	if (ename == NULL || eschool == NULL)
+	if (ename == NULL || eintro == NULL || etodo == NULL || elink == NULL)
 		goto out;
 	if (asprintf(&subject, "Herinnering: rond de import voor schooljaar %s af", year) < 0 ||
 	    asprintf(&text,
-	    "Beste %s,\n\n"
-	    "Het nieuwe schooljaar %s is automatisch geactiveerd voor %s en de gegevens uit uw "
-	    "LAS zijn opgehaald. De import is nog niet afgerond: controleer de groepen, "
-	    "leerlingen en leerkrachten en kies daarna \"Gegevens importeren\".\n\n"
-	    "Ga direct naar Controle import uit LAS:\n%s\n\n"
+	    "Beste %s,\n\n%s\n\n%s\n\n%s:\n%s\n\n"
 	    "U ontvangt deze herinnering elke dag tot de import is afgerond.\n\n"
-	    "Met vriendelijke groet,\nTestcentrum\n", u->name, year, t->name, link) < 0 ||
+	    "Met vriendelijke groet,\nTestcentrum\n", u->name, rt->intro, rt->todo,
+	    rt->link_label, rt->link) < 0 ||
 	    asprintf(&html,
 	    "<!doctype html><html lang=\"nl\"><body style=\"font-family:sans-serif\">"
-	    "<p>Beste %s,</p>"
-	    "<p>Het nieuwe schooljaar %s is automatisch geactiveerd voor %s en de gegevens uit "
-	    "uw LAS zijn opgehaald. De import is nog niet afgerond: controleer de groepen, "
-	    "leerlingen en leerkrachten en kies daarna <strong>Gegevens importeren</strong>.</p>"
-	    "<p><a href=\"%s\">Ga direct naar Controle import uit LAS</a></p>"
+	    "<p>Beste %s,</p><p>%s</p><p>%s</p><p><a href=\"%s\">%s</a></p>"
 	    "<p>U ontvangt deze herinnering elke dag tot de import is afgerond.</p>"
 	    "<p>Met vriendelijke groet,<br>Testcentrum</p></body></html>",
-	    ename, year, eschool, link) < 0)
+	    ename, eintro, etodo, elink, rt->link_label) < 0)
 		goto out;
 	m.to = u->email;
 	m.subject = subject;
@@ -91,12 +157,13 @@ send_one(struct wctx *w, const struct tenant *t, const struct import_state *s,
 	m.html = html;
 	st = mail_send(w->cfg, &m, err, errlen);
 out:
-	(void)s;
 	free(subject);
 	free(text);
 	free(html);
 	free(ename);
-	free(eschool);
+	free(eintro);
+	free(etodo);
+	free(elink);
 	return st;
 }
 
@@ -154,9 +221,8 @@ record_sent(struct wctx *w, uint64_t tenant, const char *dedup, const char *emai
 
 /* The reminder of one administrator for one day: at most once, recorded. */
 static tc_status
-remind_admin(struct wctx *w, const struct job *j, const struct tenant *t,
-    const struct import_state *s, const struct user *u, const char *link, const char *year,
-    const char *date, char *err, size_t errlen)
+remind_admin(struct wctx *w, const struct job *j, const struct reminder_text *rt,
+    const struct user *u, const char *year, const char *date, char *err, size_t errlen)
 {
 	char dedup[128], claim[TC_KEY_MAX];
 	long long sent = 0;
@@ -173,7 +239,7 @@ remind_admin(struct wctx *w, const struct job *j, const struct tenant *t,
 	if (c == CLAIM_HELD)
 		return TC_CONFLICT;	/* being sent, or its sender died: not now, no try counted */
 	if (c == CLAIM_MINE) {
-		st = send_one(w, t, s, u, link, year, err, errlen);
+		st = send_one(w, u, rt, year, err, errlen);
 		mail_count(w->kv, st);
 		if (st != TC_OK) {
 			(void)kv_exec(w->kv, "DEL %s", claim);
@@ -196,14 +262,45 @@ remind_admin(struct wctx *w, const struct job *j, const struct tenant *t,
 	return TC_OK;
 }
 
+/*
+ * The import the reminder speaks of, made live if it was not (dueimport.h).
+ * TC_CONFLICT ("not now") while a fetch that this reminder's day started is
+ * still running: the e-mail then says what the fetch gave.  *none when the
+ * school has no LAS link and no import.
+ */
+static tc_status
+reminder_import(struct wctx *w, const struct tenant *t, int due, struct import_state *s,
+    bool *none)
+{
+	long long now = (long long)clock_now(&w->clock, w->kv);
+	bool started;
+	tc_status st;
+
+	*none = false;
+	st = dueimport_ensure(w->kv, w->cfg, t, due, false, now, &w->log, s, &started);
+	if (st == TC_NOT_FOUND) {
+		*none = true;
+		return TC_OK;
+	}
+	if (st != TC_OK)
+		return st;
+	if (started || (s->status == IMPORT_FETCHING &&
+	    now - s->started_at < (long long)w->cfg->las_timeout + 120))
+		return TC_CONFLICT;
+	return TC_OK;
+}
+
 tc_status
 job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 {
 	const char *date = json_string_value(json_object_get(j->payload, "date"));
 	struct admins a = { NULL, 0 };
 	struct import_state s;
+	struct reminder_text rt;
 	const struct tenant *t = &j->school;
-	char link[1200], year[16];
+	char year[16];
+	int due = 0;
+	bool none;
 	tc_status st, worst = TC_OK;
 
 	if (date == NULL || strlen(date) != 10) {
@@ -212,18 +309,24 @@ job_reminder(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	}
 	if (j->school_st != TC_OK)
 		return JOB_NO_SCHOOL(j);
-	if ((st = import_current(w->kv, j->tenant, &s)) != TC_OK)
-		return st == TC_NOT_FOUND ? TC_OK : st;	/* applied or cancelled: no more */
-	if (!t->active || strcmp(s.started_by, "auto") != 0)
+	if (!t->active)
 		return TC_OK;
+	/* Owed while the year activated automatically has no applied import. */
+	if ((st = year_import_due(w->db, j->tenant, t->las_url[0] != '\0' && t->has_las_key,
+	    &due)) != TC_OK || due == 0)
+		return st;
+	if ((st = reminder_import(w, t, due, &s, &none)) != TC_OK)
+		return st;
+	if (!none && s.status == IMPORT_APPLYING)
+		return TC_OK;	/* being applied right now: nothing to remind */
 	if ((st = user_list(w->db, j->tenant, collect_admin, &a)) != TC_OK) {
 		free(a.v);
 		return st;
 	}
-	check_link(w->cfg, t, s.id, link, sizeof(link));
-	schoolyear_format(s.year, year, sizeof(year));
+	schoolyear_format(due, year, sizeof(year));
+	compose(w->cfg, t, none ? NULL : &s, year, &rt);
 	for (size_t i = 0; i < a.n; i++) {
-		st = remind_admin(w, j, t, &s, &a.v[i], link, year, date, err, errlen);
+		st = remind_admin(w, j, &rt, &a.v[i], year, date, err, errlen);
 		/* A failure (back-off, a try counted) outweighs "not now". */
 		if (st != TC_OK && (worst == TC_OK || worst == TC_CONFLICT))
 			worst = st;

@@ -105,7 +105,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	redisReply *r;
 	bool fresh, got, held, done;
 	long changes;
-	int year;
+	int year, due = 0;
 	tc_status st;
 
 	if (date == NULL) {
@@ -126,6 +126,14 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		return TC_OK;	/* done today (or being done) */
 	if ((st = year_active(w->db, j->tenant, &year)) != TC_OK)
 		return st == TC_NOT_FOUND ? TC_OK : st;
+	/* A year activated automatically waits for its import's review: the
+	 * sync would apply that year's data unseen.  The transition wins. */
+	if ((st = year_import_due(w->db, j->tenant, true, &due)) != TC_OK)
+		goto retry;
+	if (due != 0) {
+		log_msg(TC_LOG_INFO, &w->log, "sync: the import of %d is owed first", due);
+		return TC_OK;
+	}
 	st = import_start(w->kv, w->cfg, j->tenant, year, "sync", "las", "sync", 0,
 	    (long long)clock_now(&w->clock, w->kv), &s);
 	if (st == TC_CONFLICT)

@@ -25,4 +25,15 @@ tc_status	year_register(struct db *, uint64_t tenant_id, int year_start);
  * year_start the active one.  TC_CONFLICT when another year is active. */
 tc_status	year_set_first_active(struct db *, uint64_t tenant_id, int year_start);
 
+/*
+ * The school year whose import the school owes (*year_start), or 0.  A year
+ * activated automatically (2 October) owes its import until an import of
+ * that year (not the nightly sync) is applied; for a school without a LAS
+ * link (has_las_link false), also until the year has a group made by hand.
+ * This is the state of the daily reminders (docs/jobs.md): kept in MariaDB
+ * (school_years.activated_by, import_runs), so losing Redis loses none.
+ */
+tc_status	year_import_due(struct db *, uint64_t tenant_id, bool has_las_link,
+		    int *year_start);
+
 #endif

@@ -1,7 +1,9 @@
 // tests/api/40-worker.test.mjs - tc-worker's clock-driven tasks and its job
 // stream (DESIGN.md section 2, steps 4 and 7), with the clock set by the test
-// and three tc-worker processes: automatic activation on 2 October, one
-// reminder e-mail per administrator per day until the import is applied, a
+// and three tc-worker processes: automatic activation on 2 October (a sync
+// waiting for approval gives way), one reminder e-mail per administrator per
+// day until the import is applied (also after a cancel, and for a school
+// without a LAS link), a
 // worker killed during a job, SMTP down for a while, the record of a sent
 // e-mail refused (written by a retry, nothing sent twice), Redis restarted.
 import { test, before, after } from 'node:test';
@@ -83,11 +85,19 @@ after(() => {
   try { tcctl(['clock', 'reset']); } catch { /* Redis may be new */ }
 });
 
-test('1 October 23:59: nothing happens', async () => {
+let heldSync;	// the nightly sync of 1 October, waiting for approval
+
+test('1 October 23:59: nothing happens but the nightly sync, which waits for approval', async () => {
   await clock(`${Y}-10-01T23:59`);
   await sleep(3000);	// more than a tick of every worker
   assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${sid} AND active = 1`), String(Y - 1));
-  assert.equal((await s.admin.get('/api/imports/current')).json.import, null);
+  // The day's sync (or this one, once a day) changes every pupil: held.
+  tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  heldSync = await until(async () => {
+    const cur = (await s.admin.get('/api/imports/current')).json.import;
+    return cur && cur.kind === 'sync' && cur.status === 'review' ? cur : null;
+  }, 'the held sync');
+  assert.equal(heldSync.error.code, 'sync_held');
   const sy = (await s.admin.get('/api/school-year')).json;
   assert.equal(sy.can_activate, true);
 });
@@ -98,9 +108,10 @@ test('2 October: activated automatically and fetched for review, never applied',
   await clock(`${Y}-10-02T00:01`);
   imp = await until(async () => {
     const cur = (await s.admin.get('/api/imports/current')).json.import;
-    return cur && cur.status === 'review' ? cur : null;
+    return cur && cur.kind === 'transition' && cur.status === 'review' ? cur : null;
   }, 'the automatic import in review');
   assert.equal(imp.started_by, 'auto');
+  assert.equal((await s.admin.get(`/api/imports/${heldSync.id}`)).json.status, 'cancelled', 'the held sync gave way');
   assert.equal(imp.school_year, `${Y}-${Y + 1}`);
   assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${sid} AND active = 1`), String(Y));
   assert.equal(sqlValue(`SELECT activated_by FROM school_years WHERE tenant_id = ${sid} AND year_start = ${Y}`), 'auto');
@@ -115,6 +126,7 @@ test('2 October: activated automatically and fetched for review, never applied',
   assert.equal(sqlValue(`SELECT activated_by FROM school_years WHERE tenant_id = ${noLas.id} AND year_start = ${Y}`), 'auto');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ${noLas.id} AND action = 'school_year_activate_auto'`), '1');
   assert.equal((await noLas.admin.get('/api/imports/current')).json.import, null);
+  assert.equal((await noLas.admin.get('/api/school-year')).json.import_due, `${Y}-${Y + 1}`);
 });
 
 test('reminders at 08:00 on 2 and 3 October: one e-mail per administrator per day, with three workers', async () => {
@@ -131,8 +143,12 @@ test('reminders at 08:00 on 2 and 3 October: one e-mail per administrator per da
   assert.match(m.subject, new RegExp(`${Y}-${Y + 1}`));
   assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND kind = 'reminder'`), '4');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND recipient_hash LIKE '%@%'`), '0');
-  // No import waits at the school without a LAS link: no reminder.
-  assert.equal((await remindersTo(noLas.email)).length, 0);
+  // The school without a LAS link is reminded too: how to import a file.
+  const n = await remindersTo(noLas.email);
+  assert.equal(n.length, 2);
+  assert.match(n[0].text, /geen koppeling met een LAS/);
+  assert.match(n[0].text, /EDEXML-bestand/);
+  assert.ok(n[0].text.includes(`http://${noLas.host}:${env.port}/#/overgang`), n[0].text);
 });
 
 test('SMTP down at 08:00 on 4 October: delivered later, once', async () => {
@@ -169,7 +185,7 @@ test('the record fails after the send on 5 October: recorded later, never sent t
   for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
 });
 
-test('applied or cancelled on the 5th: no reminder on the 6th', async () => {
+test('applied on the 5th: no reminder on the 6th; cancelled: fetched again and reminded', async () => {
   const res = await s.admin.post(`/api/imports/${imp.id}/apply`);
   assert.ok([200, 202].includes(res.status), res.text);
   await until(async () => (await s.admin.get(`/api/imports/${imp.id}`)).json.status === 'applied', 'applied');
@@ -179,10 +195,18 @@ test('applied or cancelled on the 5th: no reminder on the 6th', async () => {
   assert.equal(cur.started_by, 'auto');
   const del = await stopped.admin.del(`/api/imports/${cur.id}`);
   assert.equal(del.status, 200, del.text);
+  assert.equal((await stopped.admin.get('/api/school-year')).json.import_due, `${Y}-${Y + 1}`, 'still owed');
   await clock(`${Y}-10-06T08:30`);
+  for (const a of stopped.admins) await until(async () => (await remindersTo(a)).length >= 5, `reminder 5 to ${a}`);
   await sleep(4000);
   for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
-  for (const a of stopped.admins) assert.equal((await remindersTo(a)).length, 4, a);
+  for (const a of stopped.admins) assert.equal((await remindersTo(a)).length, 5, a);
+  // Its link leads to the import fetched again, live.
+  const last = (await remindersTo(stopped.admins[0])).find((m) => !m.text.includes(cur.id));
+  const id = /#\/import\/(\d+)/.exec(last.text)[1];
+  const again = (await stopped.admin.get(`/api/imports/${id}`)).json;
+  assert.equal(again.status, 'review');
+  assert.equal(again.started_by, 'auto');
 });
 
 test('a crash between the automatic activation and the import start: the retry starts the import', async () => {

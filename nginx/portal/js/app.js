@@ -123,17 +123,24 @@ function renderChrome() {
     h('button', { type: 'button', class: 'btn btn-topbar', onclick: logout }, 'Uitloggen'));
   account.hidden = false;
 
-  // The banner while an automatically started import waits for the school.
+  // The banner while the import of a year activated automatically waits for
+  // the school (import_due: until it is applied, whoever started it).
   const y = state.year;
   fill(banner);
-  if (admin && y && y.import && y.import.started_by === 'auto' &&
-      ['fetching', 'review', 'failed'].includes(y.import.status) &&
-      !location.hash.startsWith(`#/import/${y.import.id}`)) {
+  const live = y && y.import && ['fetching', 'review', 'failed'].includes(y.import.status) ? y.import : null;
+  if (admin && live && (live.started_by === 'auto' || y.import_due) &&
+      !location.hash.startsWith(`#/import/${live.id}`)) {
     banner.append(h('div', { class: 'banner', role: 'region', 'aria-label': 'Melding' },
       h('p', null,
-        `Het schooljaar ${y.import.school_year || y.next || ''} is automatisch geactiveerd. `,
+        `Het schooljaar ${live.school_year || y.next || ''} is automatisch geactiveerd. `,
         'De import uit het LAS wacht op uw controle. '),
-      h('a', { href: `#/import/${y.import.id}`, class: 'btn btn-primary' }, 'Controle import uit LAS')));
+      h('a', { href: `#/import/${live.id}`, class: 'btn btn-primary' }, 'Controle import uit LAS')));
+  } else if (admin && y && y.import_due && !live && !location.hash.startsWith('#/overgang')) {
+    banner.append(h('div', { class: 'banner', role: 'region', 'aria-label': 'Melding' },
+      h('p', null, `Het schooljaar ${y.import_due} is automatisch geactiveerd, maar de import is nog niet afgerond. `,
+        y.has_las_link ? 'Testcentrum haalt de gegevens vannacht opnieuw op uit het LAS; u kunt ze ook nu ophalen. '
+          : 'Importeer de gegevens uit uw LAS. '),
+      h('a', { href: '#/overgang', class: 'btn btn-primary' }, 'Overgang nieuw schooljaar')));
   }
 }
 
