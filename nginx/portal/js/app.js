@@ -135,7 +135,7 @@ function renderChrome() {
         `Het schooljaar ${live.school_year || y.next || ''} is automatisch geactiveerd. `,
         'De import uit het LAS wacht op uw controle. '),
       h('a', { href: `#/import/${live.id}`, class: 'btn btn-primary' }, 'Controle import uit LAS')));
-  } else if (admin && y && y.import_due && !live && !location.hash.startsWith('#/overgang')) {
+  } else if (admin && y && y.import_due && !live) {
     banner.append(h('div', { class: 'banner', role: 'region', 'aria-label': 'Melding' },
       h('p', null, `Het schooljaar ${y.import_due} is automatisch geactiveerd, maar de import is nog niet afgerond. `,
         y.has_las_link ? 'Testcentrum haalt de gegevens vannacht opnieuw op uit het LAS; u kunt ze ook nu ophalen. '
