@@ -29,10 +29,11 @@ live(const struct import_state *s)
 }
 
 /* The nightly care of a live automatic import: a failed fetch is tried
- * again; one about to expire is cancelled (*gone) to be fetched anew. */
+ * again, a lost one put back on the stream; one about to expire is
+ * cancelled (*gone) to be fetched anew. */
 static tc_status
-renew_import(struct kv *kv, uint64_t tid, struct import_state *s, long long now,
-    const struct log_ctx *lc, bool *started, bool *gone)
+renew_import(struct kv *kv, const struct config *cfg, uint64_t tid, struct import_state *s,
+    long long now, const struct log_ctx *lc, bool *started, bool *gone)
 {
 	long long ttl = 0;
 	tc_status st;
@@ -49,6 +50,14 @@ renew_import(struct kv *kv, uint64_t tid, struct import_state *s, long long now,
 		s->status = IMPORT_FETCHING;
 		s->started_at = now;
 		*started = true;
+		return TC_OK;
+	}
+	/* A fetch whose job was lost or parked as dead: put it on the stream again
+	 * (a second fetch job of one import is harmless: the status guards it). */
+	if (s->status == IMPORT_FETCHING && now - s->started_at > (long long)cfg->las_timeout + 3600) {
+		if ((st = enqueue_fetch(kv, tid, s->id)) != TC_OK)
+			return st;
+		log_msg(TC_LOG_INFO, lc, "owed import %s: its fetch put on the stream again", s->id);
 		return TC_OK;
 	}
 	if (s->status != IMPORT_REVIEW)
@@ -81,7 +90,7 @@ dueimport_ensure(struct kv *kv, const struct config *cfg, const struct tenant *t
 	if (st == TC_OK && strcmp(out->kind, "sync") != 0 && live(out)) {
 		if (!renew || out->year != year)
 			return TC_OK;
-		if ((st = renew_import(kv, t->id, out, now, lc, started, &gone)) != TC_OK || !gone)
+		if ((st = renew_import(kv, cfg, t->id, out, now, lc, started, &gone)) != TC_OK || !gone)
 			return st;
 	}
 	if (t->las_url[0] == '\0' || !t->has_las_key)
