@@ -1,12 +1,16 @@
 // tests/api/10-students.test.mjs - pupils: enter, change, list, search,
 // archive (deactiveren), reactivate, delete for good (verwijderen).
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, sqlValue, redis, tcctl } from './lib.mjs';
-import { newSchool, mkStudent, mkGroup, insertStudents, snapshot, assertError } from './roster.mjs';
+import { newSchool, rosterClock, restoreClock, mkStudent, mkGroup, insertStudents, snapshot, assertError } from './roster.mjs';
 
 let a;
 let b;
+
+// In school year 2025-2026 (newSchool), whatever today is.
+before(rosterClock);
+after(restoreClock);
 
 before(async () => {
   a = await newSchool('Leerlingen A');

@@ -1,12 +1,16 @@
 // tests/api/11-groups.test.mjs - groups: create, rename, pupils in and out,
 // archive (deactiveren), reactivate, delete for good; results stay with pupils.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, sqlValue } from './lib.mjs';
-import { newSchool, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
+import { newSchool, rosterClock, restoreClock, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
 
 let a;
 let b;
+
+// In school year 2025-2026 (newSchool), whatever today is.
+before(rosterClock);
+after(restoreClock);
 
 before(async () => {
   a = await newSchool('Groepen A');

@@ -1,9 +1,9 @@
 // tests/api/12-teachers.test.mjs - teachers: linked to groups, they see only
 // their own groups and those groups' pupils, read-only.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { login } from './lib.mjs';
-import { newSchool, addUser, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
+import { newSchool, rosterClock, restoreClock, addUser, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
 
 let a;
 let b;
@@ -13,6 +13,10 @@ let mine;
 let other;
 let pMine;
 let pOther;
+
+// In school year 2025-2026 (newSchool), whatever today is.
+before(rosterClock);
+after(restoreClock);
 
 before(async () => {
   a = await newSchool('Leerkrachten A');

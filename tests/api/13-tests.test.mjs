@@ -1,13 +1,17 @@
 // tests/api/13-tests.test.mjs - the test catalogue and test administrations
 // (toetsafnames): validated, refused for archived pupils, kept with groups'
 // archiving, gone with the pupil.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sqlValue } from './lib.mjs';
-import { newSchool, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
+import { newSchool, rosterClock, restoreClock, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
 
 let a;
 let b;
+
+// In school year 2025-2026 (newSchool), whatever today is.
+before(rosterClock);
+after(restoreClock);
 
 before(async () => {
   a = await newSchool('Toetsen A');

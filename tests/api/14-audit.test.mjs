@@ -1,12 +1,16 @@
 // tests/api/14-audit.test.mjs - every change leaves an audit entry with ids
 // and counts (never names); GET /api/audit and `tcctl audit` read them.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, tcctl, login } from './lib.mjs';
-import { newSchool, addUser, mkStudent, mkGroup, assertError } from './roster.mjs';
+import { newSchool, rosterClock, restoreClock, addUser, mkStudent, mkGroup, assertError } from './roster.mjs';
 
 let a;
 let b;
+
+// In school year 2025-2026 (newSchool), whatever today is.
+before(rosterClock);
+after(restoreClock);
 
 before(async () => {
   a = await newSchool('Audit A');

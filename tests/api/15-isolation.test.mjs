@@ -1,12 +1,12 @@
 // tests/api/15-isolation.test.mjs - every roster route, called with another
 // school's ids, from another school's host, without a session and without a
 // CSRF token, changes nothing and leaks nothing.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { env, request } from './lib.mjs';
-import { newSchool, addUser, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
+import { newSchool, rosterClock, restoreClock, addUser, mkStudent, mkGroup, snapshot, assertError } from './roster.mjs';
 
 let a;
 let b;
@@ -63,6 +63,10 @@ function calls(r) {
   };
   return table;
 }
+
+// In school year 2025-2026 (newSchool), whatever today is.
+before(rosterClock);
+after(restoreClock);
 
 before(async () => {
   a = await newSchool('Isolatie A');

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { env, request, login, tcctl, sql, sqlValue, redis, addSchool, repoRoot } from './lib.mjs';
+import { env, request, login, tcctl, sql, sqlValue, redis, addSchool, repoRoot, restoreClock } from './lib.mjs';
 import { tenantId, addUser, snapshot } from './roster.mjs';
 
 const expected = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures',
@@ -66,7 +66,7 @@ before(async () => {
 });
 
 after(() => {
-  tcctl(['clock', 'reset']);
+  restoreClock();
 });
 
 let first;	// the first import's result

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { env, tcctl, uniqueSlug } from './lib.mjs';
+import { env, tcctl, uniqueSlug, ownSchool } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const BRIN = '99XF';
@@ -23,7 +23,7 @@ async function lasSchool(fault, extra = '') {
 }
 
 function school(url, more = []) {
-  const slug = uniqueSlug('las');
+  const slug = ownSchool(uniqueSlug('las'));
   tcctl(['tenant', 'add', '--slug', slug, '--name', 'LAS-test', '--host', `${slug}.localhost`,
     '--brin', BRIN, '--dependancecode', '00', '--las-url', url, '--las-klantcode', 'TC',
     '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile, ...more]);
@@ -97,7 +97,7 @@ test('wrong key, unknown school, forbidden addresses', async () => {
   await lasSchool('none');
   const dir = mkdtempSync(path.join(tmpdir(), 'las-'));
   writeFileSync(path.join(dir, 'key'), 'niet-de-sleutel\n');
-  const slug = uniqueSlug('las');
+  const slug = ownSchool(uniqueSlug('las'));
   tcctl(['tenant', 'add', '--slug', slug, '--name', 'X', '--host', `${slug}.localhost`, '--brin', BRIN,
     '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`, '--las-klantcode', 'TC',
     '--las-klantnaam', 'Testcentrum', '--las-key-file', path.join(dir, 'key')]);

@@ -4,7 +4,7 @@
 // reactivated, and a sync that would change too much waits for approval.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, login, tcctl, sql, sqlValue, addSchool } from './lib.mjs';
+import { env, login, tcctl, sql, sqlValue, addSchool, restoreClock } from './lib.mjs';
 import { tenantId } from './roster.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +41,7 @@ before(async () => {
 });
 
 after(() => {
-  tcctl(['clock', 'reset']);
+  restoreClock();
 });
 
 test('the sync applies changes to linked pupils, keeps leavers and archived pupils as they are', async () => {

@@ -3,13 +3,13 @@
 // `tcctl export` writes one school and nothing of another, and
 // `tcctl erase-tenant` removes every row and key of one school and nothing of
 // the other.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { env, request, login, tcctl, sql, sqlValue, redis, repoRoot } from './lib.mjs';
-import { newSchool, addUser, mkStudent, mkGroup } from './roster.mjs';
+import { newSchool, rosterClock, restoreClock, addUser, mkStudent, mkGroup } from './roster.mjs';
 
 let a;	// the school that is exported and erased
 let b;	// the other school, that must stay whole
@@ -45,6 +45,10 @@ async function metrics() {
   }
   return { samples: out, text: res.text };
 }
+
+// In school year 2025-2026 (newSchool), whatever today is.
+before(rosterClock);
+after(restoreClock);
 
 before(async () => {
   a = await newSchool('Exportschool');

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { env, request, login, tcctl, sql, redis, addSchool, repoRoot } from './lib.mjs';
+import { env, request, login, tcctl, sql, redis, addSchool, repoRoot, restoreClock } from './lib.mjs';
 import { tenantId, addUser, mkStudent, mkGroup } from './roster.mjs';
 
 const SECRET = 'Geheimwaard';		// in every name of school B's own records
@@ -247,7 +247,7 @@ before(async () => {
 });
 
 after(() => {
-  if (clockMoved) tcctl(['clock', 'reset']);
+  if (clockMoved) restoreClock();
 });
 
 test('docs/api.md lists the routes of tc-fcgi --routes (the matrix covers them all)', () => {

@@ -241,6 +241,7 @@ export function uniqueSlug(prefix = 't') {
  */
 export function addSchool({ slug = uniqueSlug(), name, extra = [] } = {}) {
   const host = `${slug}.localhost`;
+  ownSchool(slug);
   tcctl(['tenant', 'add', '--slug', slug, '--name', name || `School ${slug}`, '--host', host, ...extra]);
   const email = `beheer@${slug}.example`;
   const password = `Wachtwoord-${randomBytes(6).toString('hex')}`;
@@ -248,3 +249,57 @@ export function addSchool({ slug = uniqueSlug(), name, extra = [] } = {}) {
     `${password}\n`);
   return { slug, host, email, password };
 }
+
+// --- the suite's clock and the schools a test owns (issue 14) -------------
+//
+// `scripts/check --date YYYY-MM-DD[THH:MM]` runs every test as if today were
+// that day: it sets the deployment's clock (tcctl clock set) before the tests
+// start and exports TC_CHECK_CLOCK_OFFSET (seconds from the real time to the
+// suite's).  A test that moves the clock puts it back with restoreClock(), to
+// the suite's time (without --date: the real time), never to the real time.
+
+const suiteOffset = Number(process.env.TC_CHECK_CLOCK_OFFSET || 0);
+
+/** "YYYY-MM-DDTHH:MM" of ms (epoch milliseconds) in Europe/Amsterdam. */
+export function localMinute(ms) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** Back to the suite's clock (scripts/check --date), or to the real time. */
+export function restoreClock() {
+  if (suiteOffset) tcctl(['clock', 'set', localMinute(Date.now() + suiteOffset * 1000)]);
+  else tcctl(['clock', 'reset']);
+}
+
+/** The deployment's time now (epoch ms): the real time plus the offset that
+ * `tcctl clock set` keeps in Redis (tc:clock). */
+export function deploymentNow() {
+  const off = redis(['GET', 'tc:clock']);
+  return Date.now() + (off ? Number(off) * 1000 : 0);
+}
+
+/** The school year (its first calendar year) of the deployment's today:
+ * from 1 August on, the one that starts that year. */
+export function deploymentSchoolYear() {
+  const [y, m] = localMinute(deploymentNow()).split('-').map(Number);
+  return m >= 8 ? y : y - 1;
+}
+
+// Every school a test process creates (addSchool, or ownSchool for one made
+// by hand) is switched off (tcctl tenant disable) when the process ends: the
+// daily scans skip it and tc-worker drops its jobs, so no later test meets
+// its activation, reminders or nightly sync on the shared job stream.
+const ownSchools = new Set();
+export function ownSchool(slug) {
+  ownSchools.add(slug);
+  return slug;
+}
+process.on('exit', () => {
+  for (const slug of ownSchools) {
+    try { tcctl(['tenant', 'disable', slug]); } catch { /* gone (erase-tenant) or servers down */ }
+  }
+});

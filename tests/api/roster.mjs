@@ -3,7 +3,7 @@
 // snapshot of every roster row of a school to prove that "nothing changed".
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { addSchool, login, tcctl, sql, sqlValue } from './lib.mjs';
+import { addSchool, login, tcctl, sql, sqlValue, restoreClock } from './lib.mjs';
 
 /** The id of a school, from its slug. */
 export function tenantId(slug) {
@@ -19,6 +19,19 @@ export function addUser(school, role = 'teacher', name = 'Juf Test') {
   const id = Number(sqlValue(`SELECT id FROM users WHERE email = '${email}'`));
   return { email, password, id };
 }
+
+/**
+ * The roster tests live in school year 2025-2026: newSchool's active year,
+ * the dates of their test administrations.  So that they pass whatever today
+ * is (after 1 October a school with last year active is overdue, and the day's
+ * scan activates the next year), they set the deployment's clock to 2 March
+ * 2026 themselves: before(rosterClock), after(restoreClock).
+ */
+export async function rosterClock() {
+  tcctl(['clock', 'set', '2026-03-02T12:00']);
+  await new Promise((r) => setTimeout(r, 1100));	// every process follows within a second
+}
+export { restoreClock };
 
 /**
  * A new school with the active school year 2025-2026 and a logged-in

@@ -4,7 +4,7 @@
 // tablet width, session expiry and a teacher's restricted view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSchool, login, tcctl, redis, request, sqlValue } from '../api/lib.mjs';
+import { addSchool, login, tcctl, redis, request, sqlValue, deploymentSchoolYear } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
 let school;
@@ -12,12 +12,11 @@ let admin;
 let teacher;
 let b;
 
-// The school year of the real date, and the one before.  An older active
-// year would make the school overdue after 1 October, and tc-worker's daily
-// scan could activate the next year under the test.  (The deployment's clock
-// stays real: the pupil page's test form dates from the browser's today.)
-const now = new Date();
-const Y = now.getMonth() >= 7 ? now.getFullYear() : now.getFullYear() - 1;
+// The school year of the deployment's today (scripts/check --date), and the
+// one before.  An older active year would make the school overdue after
+// 1 October, and tc-worker's daily scan could activate the next year under
+// the test.  (The browser's clock follows the deployment's: browser.mjs.)
+const Y = deploymentSchoolYear();
 const CUR = `${Y}-${Y + 1}`;
 const OLD = `${Y - 1}-${Y}`;
 

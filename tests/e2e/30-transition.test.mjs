@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { addSchool, env, tcctl, sql, sqlValue, mails } from '../api/lib.mjs';
+import { addSchool, env, tcctl, sql, sqlValue, mails, restoreClock } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -56,7 +56,7 @@ before(async () => {
 
 after(async () => {
   writeFileSync(env.lasConf, conf);
-  tcctl(['clock', 'reset']);
+  restoreClock();
   if (b) await b.close();
 });
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { env, repoRoot } from '../api/lib.mjs';
+import { env, repoRoot, deploymentNow } from '../api/lib.mjs';
 
 export const shotsDir = process.env.TC_SCREENSHOTS || path.join(repoRoot, 'build', 'screenshots');
 const axePath = path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
@@ -32,7 +32,12 @@ export async function openBrowser() {
     browser,
     /** A page in a fresh context (own cookies) at the school's host. */
     async page(host, { width = 1280, height = 900 } = {}) {
-      const context = await browser.newContext({ viewport: { width, height }, locale: 'nl-NL' });
+      const context = await browser.newContext({ viewport: { width, height }, locale: 'nl-NL',
+        timezoneId: 'Europe/Amsterdam' });
+      // The browser's today is the deployment's (tcctl clock set, scripts/check
+      // --date), as on a real machine where both follow the same calendar: the
+      // pupil page's test form offers today's date, which the server checks.
+      await context.clock.setFixedTime(deploymentNow());
       const page = await context.newPage();
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));

@@ -38,10 +38,12 @@ trap 'exit 143' TERM INT
 password=Backup-$RANDOM$RANDOM
 printf '%s\n' "$password" | "$TC_BIN/tcctl" --config "$TC_CONFIG" user add --tenant "$slug" \
 	--email "beheer@$slug.example" --name Beheerder --role admin >/dev/null
-# The current school year of the real date: with an older one the school
-# would be overdue, and the day's activation scan could change it mid-dump.
-y=$(date +%Y)
-(($(date +%-m) >= 8)) || y=$((y - 1))
+# The current school year of the deployment's date (scripts/check --date):
+# with an older one the school would be overdue, and the day's activation scan
+# could change it mid-dump.
+today=$("$TC_BIN/tcctl" --config "$TC_CONFIG" clock show)	# YYYY-MM-DDTHH:MM Europe/Amsterdam
+y=${today:0:4}
+((10#${today:5:2} >= 8)) || y=$((y - 1))
 "$TC_BIN/tcctl" --config "$TC_CONFIG" demo-seed --tenant "$slug" --year "$y-$((y + 1))" >/dev/null
 tid=$(q testcentrum "SELECT id FROM tenants WHERE slug = '$slug'")
 

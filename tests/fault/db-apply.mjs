@@ -7,7 +7,7 @@
 // (tests/fault/db-apply.sh)
 import assert from 'node:assert/strict';
 import { main, log, services, pidOf, lasRestore, lasSchool, inWindow, startImport, waitStatus,
-  tcctl, sql, pupils, sleep, env } from './lib.mjs';
+  tcctl, sql, pupils, sleep, env, restoreClock } from './lib.mjs';
 
 const N = 5000;
 const GEN = `seed=21 pupils=${N} groups=40 teachers=45 sector=po first_year=2025-2026`;
@@ -89,6 +89,6 @@ await main(async () => {
   try { process.kill(pidOf('mariadb'), 'SIGCONT'); } catch { /* not running */ }
   services('start-one', 'mariadb');
   await lasRestore();
-  tcctl(['clock', 'reset']);
+  restoreClock();
   services('restart', 'tc-worker');
 });

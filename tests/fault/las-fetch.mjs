@@ -4,7 +4,7 @@
 // fetches it once the LAS is back.  (tests/fault/las-fetch.sh)
 import assert from 'node:assert/strict';
 import { main, log, services, lasSet, lasRestore, lasSchool, inWindow, startImport, waitStatus,
-  tcctl, sleep } from './lib.mjs';
+  tcctl, sleep, restoreClock } from './lib.mjs';
 
 const TIMEOUT = 3;	// las.timeout of the tc-worker of this test (seconds)
 const faults = [
@@ -46,7 +46,7 @@ await main(async () => {
 }, async () => {
   services('start-one', 'las-sim');
   await lasRestore();
-  tcctl(['clock', 'reset']);
+  restoreClock();
   services('restart', 'tc-worker');
   await sleep(100);
 });

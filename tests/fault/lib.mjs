@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, utimesSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot } from '../api/lib.mjs';
+import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot, restoreClock } from '../api/lib.mjs';
 
-export { env, login, tcctl, sql, sqlValue, repoRoot };
+export { env, login, tcctl, sql, sqlValue, repoRoot, restoreClock };
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 const servicesScript = path.join(repoRoot, 'scripts', 'services');
@@ -74,7 +74,10 @@ export async function lasRestore() {
  * A school with the active year 2025-2026, linked to las-sim school BRIN
  * (generated with `generate`), and a logged-in administrator.
  */
-export async function lasSchool(brin, generate, extraLas = {}) {
+export async function lasSchool(brin, generate, extraLas = {}, { sync = ['--sync', 'no'] } = {}) {
+  // Without the nightly sync (unless asked): a move of the clock to a new day
+  // would sync the empty school and hold its 100% change for approval, as the
+  // import in progress that the fault scenario starts itself.
   // 15 August first: on the real date (after 1 October) a school with last
   // year active is overdue, and tc-worker's daily scan might start its import.
   inWindow();
@@ -84,7 +87,7 @@ export async function lasSchool(brin, generate, extraLas = {}) {
     name: `Storing ${brin}`,
     extra: ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
       '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile,
-      '--las-xsd', '2.3'],
+      '--las-xsd', '2.3', ...sync],
   });
   s.brin = brin;
   s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));

@@ -4,7 +4,7 @@
 // school changed.  (tests/fault/redis-restart.sh)
 import assert from 'node:assert/strict';
 import { main, log, services, lasRestore, lasSchool, inWindow, startImport, waitStatus,
-  tcctl, rows, login, sleep } from './lib.mjs';
+  tcctl, rows, login, sleep, restoreClock } from './lib.mjs';
 import { request } from '../api/lib.mjs';
 
 await main(async () => {
@@ -45,5 +45,5 @@ await main(async () => {
 }, async () => {
   services('start-one', 'redis');
   await lasRestore();
-  tcctl(['clock', 'reset']);
+  restoreClock();
 });

@@ -6,7 +6,7 @@
 // (tests/fault/worker-kill.sh)
 import assert from 'node:assert/strict';
 import { main, log, services, lasSet, lasRestore, lasSchool, inWindow, startImport, waitStatus,
-  startWorker, runningWorkers, stopWorkers, tcctl, pupils, sleep } from './lib.mjs';
+  startWorker, runningWorkers, stopWorkers, tcctl, pupils, sleep, restoreClock } from './lib.mjs';
 
 const WENV = { TC_WORKER_CLAIM_IDLE_SECONDS: '5', TC_WORKER_RETRY_SECONDS: '2' };
 const N = 5000;
@@ -61,6 +61,6 @@ await main(async () => {
 }, async () => {
   await stopWorkers();
   await lasRestore();
-  tcctl(['clock', 'reset']);
+  restoreClock();
   services('start-one', 'tc-worker');
 });

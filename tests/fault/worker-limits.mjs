@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { main, log, services, env, lasRestore, lasSchool, startImport, waitStatus, startWorker,
-  runningWorkers, stopWorkers, tcctl, sleep } from './lib.mjs';
+  runningWorkers, stopWorkers, tcctl, sleep, restoreClock } from './lib.mjs';
 
 const LIMIT = 2;
 const LATENCY = 1500;
@@ -107,6 +107,6 @@ await main(async () => {
 }, async () => {
   await stopWorkers();
   await lasRestore();
-  tcctl(['clock', 'reset']);
+  restoreClock();
   services('start-one', 'tc-worker');
 });
