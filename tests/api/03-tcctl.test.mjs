@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { tcctl, sql, sqlValue, uniqueSlug } from './lib.mjs';
+import { tcctl, sql, sqlValue, uniqueSlug, ownSchool } from './lib.mjs';
 
 function fails(args, stdin = '') {
   try {
@@ -17,11 +17,12 @@ function fails(args, stdin = '') {
   assert.fail(`tcctl ${args.join(' ')} should have failed`);
 }
 
-const count = () => sqlValue('SELECT COUNT(*) FROM tenants');
-
 test('bad tenant arguments: exit 2, one line, nothing changed', () => {
-  const before = count();
   const slug = uniqueSlug();
+  // What these commands would add, not every school of the shared deployment.
+  const count = () => sqlValue(`SELECT COUNT(*) FROM tenants WHERE slug IN ('Bad Slug', '${slug}')
+    OR host IN ('x.localhost', '${slug}.localhost', 'not a host')`);
+  const before = count();
   const cases = [
     ['tenant', 'add', '--slug', 'Bad Slug', '--name', 'X', '--host', 'x.localhost'],
     ['tenant', 'add', '--slug', slug, '--host', `${slug}.localhost`],
@@ -47,7 +48,7 @@ test('a school with a LAS link: key encrypted at rest, never printed', () => {
   const keyFile = path.join(dir, 'key');
   const key = 'geheime-sleutel-0123456789';
   writeFileSync(keyFile, `${key}\n`);
-  const slug = uniqueSlug();
+  const slug = ownSchool(uniqueSlug());
   const out = tcctl(['tenant', 'add', '--slug', slug, '--name', 'LAS-school', '--host', `${slug}.localhost`,
     '--brin', '99XP', '--dependancecode', '00', '--las-url', 'https://las.example/uwlr',
     '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', keyFile, '--las-xsd', '2.2']);
@@ -72,8 +73,11 @@ test('a school with a LAS link: key encrypted at rest, never printed', () => {
 
 test('users: bad arguments refused, passwords hashed with Argon2id', () => {
   const slug = uniqueSlug();
-  tcctl(['tenant', 'add', '--slug', slug, '--name', 'U', '--host', `${slug}.localhost`]);
-  const before = sqlValue('SELECT COUNT(*) FROM users');
+  tcctl(['tenant', 'add', '--slug', ownSchool(slug), '--name', 'U', '--host', `${slug}.localhost`]);
+  // The users these commands would add, not every user of the deployment.
+  const users = () => sqlValue(`SELECT COUNT(*) FROM users u JOIN tenants t ON t.id = u.tenant_id
+    WHERE t.slug = '${slug}' OR u.email = 'geen-adres'`);
+  const before = users();
   for (const [args, stdin] of [
     [['user', 'add', '--tenant', slug, '--email', 'geen-adres', '--name', 'X', '--role', 'admin'], 'Wachtwoord-123\n'],
     [['user', 'add', '--tenant', slug, '--email', 'x@y.example', '--name', 'X', '--role', 'root'], 'Wachtwoord-123\n'],
@@ -84,7 +88,7 @@ test('users: bad arguments refused, passwords hashed with Argon2id', () => {
     const err = fails(args, stdin);
     assert.equal(err.status, 2, `${args.join(' ')}: ${err.stderr}`);
   }
-  assert.equal(sqlValue('SELECT COUNT(*) FROM users'), before);
+  assert.equal(users(), before);
   tcctl(['user', 'add', '--tenant', slug, '--email', 'x@y.example', '--name', 'X', '--role', 'teacher'], 'Wachtwoord-123\n');
   const hash = sqlValue(`SELECT password_hash FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE t.slug = '${slug}'`);
   assert.match(hash, /^\$argon2id\$/);

@@ -251,11 +251,17 @@ test('a worker killed during a job: another one finishes it', async () => {
     await sleep(1100);	// las-sim sees the new school
     const res = await ss.post('/api/imports', { school_year: `${Y}-${Y + 1}` });
     assert.equal(res.status, 202, res.text);
-    // Find the consumer that holds the fetch (XPENDING: id, consumer, idle,
-    // deliveries per entry) and kill its process.
+    // Find the consumer that holds this school's fetch (XPENDING: id,
+    // consumer, idle, deliveries per entry; the stream is shared, so the
+    // entry's tenant decides) and kill its process.
     const consumer = await until(async () => {
-      const lines = redis(['XPENDING', 'tc:jobs', 'workers', '-', '+', '1']).split('\n');
-      return lines.length >= 4 ? lines[1] : null;
+      const lines = redis(['XPENDING', 'tc:jobs', 'workers', '-', '+', '100']).split('\n');
+      for (let i = 0; i + 3 < lines.length; i += 4) {
+        const f = redis(['XRANGE', 'tc:jobs', lines[i], lines[i]]).split('\n');
+        const t = f.indexOf('tenant');
+        if (t > 0 && f[t + 1] === String(slowId)) return lines[i + 1];
+      }
+      return null;
     }, 'the fetch to be taken by a worker', 10000);
     const name = consumer.replace(/-\d+$/, '');	/* "<process name>-<thread>" */
     const victim = extra.find((p) => name === `extra-${extra.indexOf(p) + 1}`);

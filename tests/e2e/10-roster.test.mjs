@@ -4,7 +4,7 @@
 // tablet width, session expiry and a teacher's restricted view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSchool, login, tcctl, redis, request, sqlValue, deploymentSchoolYear } from '../api/lib.mjs';
+import { addSchool, login, tcctl, redis, request, sqlValue, deploymentSchoolYear, deploymentNow, localMinute } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
 let school;
@@ -128,6 +128,9 @@ test('administrator: log in, archive two pupils, delete one for good, groups', a
   await page.getByRole('button', { name: 'Toevoegen' }).click();
   await page.getByText('is toegevoegd.').waitFor();
   await page.getByRole('cell', { name: '42' }).first().waitFor();
+  // Dated the form's default: the deployment's today (scripts/check --date).
+  assert.equal(sqlValue(`SELECT a.taken_on FROM test_administrations a JOIN tenants t ON t.id = a.tenant_id
+    WHERE t.slug = '${school.slug}' ORDER BY a.id DESC LIMIT 1`), localMinute(deploymentNow()).slice(0, 10));
   await shot(page, '05-leerling', { fullPage: true });
   await axe(page, 'leerling');
 
