@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot } from './lib.mjs';
+import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot, restoreClock } from './lib.mjs';
 import { tenantId } from './roster.mjs';
 
 const expected = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures',
@@ -65,7 +65,7 @@ before(async () => {
 });
 
 after(() => {
-  tcctl(['clock', 'reset']);
+  restoreClock();
 });
 
 // Two pupils who moved up, archived as the manual's introduction says.

@@ -22,11 +22,8 @@ let admins;
 let noLas;	// a school without a LAS link, last year active too
 let stopped;	// a school whose automatic import its administrator cancels
 
-// Without the nightly sync: each move of the clock to a new day would sync
-// these schools (60 new pupils for an empty school: held for approval as the
-// school's import in progress), in the way of the automatic import.
 const lasLink = (brin) => ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile, '--sync', 'no'];
+  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function clock(at) {

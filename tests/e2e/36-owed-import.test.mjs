@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { addSchool, env, login, tcctl, sql, sqlValue, redis, mails } from '../api/lib.mjs';
+import { addSchool, env, login, tcctl, sql, sqlValue, redis, mails, restoreClock } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
 const Y = 2037;	// a year of its own
@@ -77,7 +77,7 @@ before(async () => {
 
 after(async () => {
   writeFileSync(env.lasConf, conf);
-  tcctl(['clock', 'reset']);
+  restoreClock();
   if (b) await b.close();
 });
 
