@@ -48,6 +48,9 @@ fetch_message(const struct uwlr_error *e)
 		return "De LAS weigerde het verzoek.";
 	case UWLR_ERR_TIMEOUT:
 		return "De LAS antwoordde niet op tijd.";
+	case UWLR_ERR_STALLED:
+		return "De LAS stuurde haar antwoord veel te traag; het ophalen is afgebroken. "
+		    "Probeer het later opnieuw.";
 	case UWLR_ERR_CONNECT:
 	case UWLR_ERR_TLS:
 	case UWLR_ERR_TRANSPORT:

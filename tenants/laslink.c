@@ -38,6 +38,8 @@ laslink_load(struct db *db, const struct config *cfg, const struct tenant *t, st
 	l->policy.allow_private = cfg->las_allow_private;
 	l->policy.connect_timeout_ms = (long)cfg->las_connect_timeout * 1000;
 	l->policy.timeout_ms = (long)cfg->las_timeout * 1000;
+	l->policy.low_speed_bytes = cfg->las_low_speed_bytes;
+	l->policy.low_speed_seconds = cfg->las_low_speed_seconds;
 	l->policy.max_bytes = (size_t)cfg->las_max_bytes;
 	l->policy.retries = UWLR_RETRIES_DEFAULT;
 	l->policy.backoff_ms = UWLR_BACKOFF_MS_DEFAULT;

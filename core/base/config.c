@@ -43,6 +43,12 @@ static const struct ckey ckeys[] = {
 	S("smtp.password", smtp_password),
 	S("smtp.ca_file", smtp_ca_file),
 	I("smtp.timeout_seconds", smtp_timeout, 1, 3600),
+	/* Stalled peers (issue 14). */
+	I("smtp.connect_timeout_seconds", smtp_connect_timeout, 1, 600),
+	L("smtp.low_speed_bytes", smtp_low_speed_bytes, 1, 1L << 30),
+	I("smtp.low_speed_seconds", smtp_low_speed_seconds, 1, 3600),
+	L("las.low_speed_bytes", las_low_speed_bytes, 1, 1L << 30),
+	I("las.low_speed_seconds", las_low_speed_seconds, 1, 3600),
 	S("fcgi.listen", fcgi_listen),
 	I("fcgi.threads", fcgi_threads, 1, TC_THREADS_MAX),
 	S("public.scheme", public_scheme),
@@ -91,6 +97,12 @@ config_defaults(struct config *cfg)
 	    "Testcentrum <noreply@testcentrum.invalid>");
 	snprintf(cfg->fcgi_listen, sizeof(cfg->fcgi_listen), "unix:/run/testcentrum/tc-fcgi.sock");
 	cfg->smtp_timeout = 60;
+	/* Stalled peers (issue 14). */
+	cfg->smtp_connect_timeout = 10;
+	cfg->smtp_low_speed_bytes = 1000;
+	cfg->smtp_low_speed_seconds = 45;
+	cfg->las_low_speed_bytes = 1000;
+	cfg->las_low_speed_seconds = 45;
 	cfg->fcgi_threads = 8;
 	snprintf(cfg->public_scheme, sizeof(cfg->public_scheme), "https");
 	cfg->public_port = 0;

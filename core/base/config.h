@@ -35,6 +35,13 @@ struct config {
 	char	smtp_password[TC_CONFIG_VALUE_MAX];
 	char	smtp_ca_file[TC_PATH_MAX];	/* CA of the relay; empty: the system's */
 	int	smtp_timeout;		/* seconds for one message */
+	/* Stalled peers (issue 14): connect timeout and low-speed limit of a
+	 * relay, and the low-speed limit of every LAS call. */
+	int	smtp_connect_timeout;	/* seconds */
+	long	smtp_low_speed_bytes;	/* bytes per second ... */
+	int	smtp_low_speed_seconds;	/* ... for this long: cut off */
+	long	las_low_speed_bytes;
+	int	las_low_speed_seconds;
 
 	/* tc-fcgi. */
 	char	fcgi_listen[TC_PATH_MAX];

@@ -83,6 +83,21 @@ mail_tls(const struct config *cfg)
 	return cfg->smtp_user[0] != '\0' ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY;
 }
 
+/*
+ * A timeout after the connection was made and before smtp.timeout_seconds:
+ * curl's low-speed limit cut it (curl gives both the same code).
+ */
+static bool
+mail_stalled(CURL *curl, const struct config *cfg)
+{
+	curl_off_t connect_us = 0, total_us = 0;
+
+	if (curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_us) != CURLE_OK ||
+	    curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us) != CURLE_OK)
+		return false;
+	return connect_us > 0 && total_us / 1000 < (curl_off_t)cfg->smtp_timeout * 1000 - 500;
+}
+
 tc_status
 mail_send(const struct config *cfg, const struct mail *m, char *err, size_t errlen)
 {
@@ -157,8 +172,14 @@ mail_send(const struct config *cfg, const struct mail *m, char *err, size_t errl
 	curl_easy_setopt(curl, CURLOPT_USE_SSL, mail_tls(cfg));
 	if (cfg->smtp_ca_file[0] != '\0')
 		curl_easy_setopt(curl, CURLOPT_CAINFO, cfg->smtp_ca_file);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)cfg->smtp_connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)cfg->smtp_timeout);
+	/* A stalled relay: the low-speed limit covers the message's upload,
+	 * the response timeout each answer of the conversation (curl does not
+	 * apply the first while it waits for an answer to a command). */
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, cfg->smtp_low_speed_bytes);
+	curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)cfg->smtp_low_speed_seconds);
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)cfg->smtp_low_speed_seconds);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curlerr);
 	if (cfg->smtp_user[0] != '\0') {
@@ -169,6 +190,11 @@ mail_send(const struct config *cfg, const struct mail *m, char *err, size_t errl
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK) {
 		st = TC_OK;
+	} else if (rc == CURLE_OPERATION_TIMEDOUT && mail_stalled(curl, cfg)) {
+		snprintf(err, errlen, "smtp: the relay stalled: no answer, or less than %ld bytes/s, "
+		    "for %d s (smtp.low_speed_bytes, smtp.low_speed_seconds)",
+		    cfg->smtp_low_speed_bytes, cfg->smtp_low_speed_seconds);
+		st = TC_UNAVAILABLE;
 	} else {
 		snprintf(err, errlen, "smtp: %s (%ld)", curlerr[0] != '\0' ? curlerr :
 		    curl_easy_strerror(rc), code);

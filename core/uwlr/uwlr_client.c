@@ -63,6 +63,7 @@ uwlr_error_kind_name(enum uwlr_error_kind k)
 		[UWLR_ERR_REFUSED_ADDRESS] = "refused_address",
 		[UWLR_ERR_CONNECT] = "connect",
 		[UWLR_ERR_TIMEOUT] = "timeout",
+		[UWLR_ERR_STALLED] = "stalled",
 		[UWLR_ERR_TLS] = "tls",
 		[UWLR_ERR_TRANSPORT] = "transport",
 		[UWLR_ERR_HTTP] = "http",
@@ -410,6 +411,21 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/*
+ * A timeout after the connection was made and before the whole-call limit:
+ * curl's low-speed limit cut it (curl gives both the same code).
+ */
+static bool
+stalled(CURL *h, long timeout_ms)
+{
+	curl_off_t connect_us = 0, total_us = 0;
+
+	if (curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us) != CURLE_OK ||
+	    curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us) != CURLE_OK)
+		return false;
+	return connect_us > 0 && total_us / 1000 < (curl_off_t)timeout_ms - 500;
+}
+
 #define SETOPT(h, o, v)	do { if (curl_easy_setopt((h), (o), (v)) != CURLE_OK) goto setup_failed; } while (0)
 
 /* One attempt.  Returns TC_OK with *out, or a failure described in err. */
@@ -427,6 +443,11 @@ attempt(const struct uwlr_link *l, const struct uwlr_policy *pol, const struct u
 	long status = 0;
 	tc_status st = TC_INTERNAL;
 	size_t max = pol->max_bytes ? pol->max_bytes : UWLR_MAX_BYTES_DEFAULT;
+	long timeout_ms = pol->timeout_ms > 0 ? pol->timeout_ms : UWLR_TIMEOUT_MS_DEFAULT;
+	long low_bytes = pol->low_speed_bytes > 0 ? pol->low_speed_bytes :
+	    UWLR_LOW_SPEED_BYTES_DEFAULT;
+	long low_seconds = pol->low_speed_seconds > 0 ? pol->low_speed_seconds :
+	    UWLR_LOW_SPEED_SECONDS_DEFAULT;
 
 	*out = NULL;
 	x.max = max;
@@ -456,7 +477,9 @@ attempt(const struct uwlr_link *l, const struct uwlr_policy *pol, const struct u
 	SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
 	SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms > 0 ?
 	    pol->connect_timeout_ms : UWLR_CONNECT_TIMEOUT_MS_DEFAULT);
-	SETOPT(h, CURLOPT_TIMEOUT_MS, pol->timeout_ms > 0 ? pol->timeout_ms : UWLR_TIMEOUT_MS_DEFAULT);
+	SETOPT(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	SETOPT(h, CURLOPT_LOW_SPEED_LIMIT, low_bytes);
+	SETOPT(h, CURLOPT_LOW_SPEED_TIME, low_seconds);
 	SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 	SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -492,6 +515,12 @@ attempt(const struct uwlr_link *l, const struct uwlr_policy *pol, const struct u
 	if (x.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		set_err(err, UWLR_ERR_TOO_LARGE, "response larger than %zu bytes", max);
 		st = TC_TOO_LARGE;
+		goto out;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT && stalled(h, timeout_ms)) {
+		set_err(err, UWLR_ERR_STALLED, "the LAS stalled: less than %ld bytes/s for %ld s "
+		    "(las.low_speed_bytes, las.low_speed_seconds)", low_bytes, low_seconds);
+		st = TC_UNAVAILABLE;
 		goto out;
 	}
 	if (rc != CURLE_OK && !x.parse_failed) {
@@ -615,10 +644,10 @@ done:
 		    (*out)->n_groups, (*out)->n_teachers, (*out)->n_warnings, err->attempts,
 		    now_ms() - t0);
 	else
-		log_msg(TC_LOG_WARN, &lc, "uwlr %s brin=%s failed: %s http=%ld fault=%s attempts=%d ms=%.0f",
-		    uwlr_soapaction(req->op), brin, uwlr_error_kind_name(err->kind),
+		log_msg(TC_LOG_WARN, &lc, "uwlr %s brin=%s failed: %s http=%ld fault=%s attempts=%d "
+		    "ms=%.0f: %s", uwlr_soapaction(req->op), brin, uwlr_error_kind_name(err->kind),
 		    err->http_status, err->fault_code[0] ? err->fault_code : "-", err->attempts,
-		    now_ms() - t0);
+		    now_ms() - t0, err->kind == UWLR_ERR_FAULT ? "(the LAS's fault text)" : err->message);
 	if (body != NULL) {
 		memset(body, 0, body_len);	/* held the key */
 		free(body);

@@ -48,6 +48,10 @@ struct uwlr_policy {
 	bool		 allow_private;		/* permit loopback/private/link-local peers */
 	long		 connect_timeout_ms;	/* default 10 000 */
 	long		 timeout_ms;		/* whole transfer; default 600 000 */
+	/* A LAS that sends less than low_speed_bytes a second for
+	 * low_speed_seconds is cut off (UWLR_ERR_STALLED, not retried). */
+	long		 low_speed_bytes;	/* default 1000 */
+	long		 low_speed_seconds;	/* default 45 */
 	size_t		 max_bytes;		/* default UWLR_MAX_BYTES_DEFAULT */
 	int		 retries;		/* extra attempts; default 2, -1 for none */
 	long		 backoff_ms;		/* first back-off, doubled each time; default 1000 */
@@ -56,6 +60,8 @@ struct uwlr_policy {
 
 #define UWLR_CONNECT_TIMEOUT_MS_DEFAULT	10000L
 #define UWLR_TIMEOUT_MS_DEFAULT		600000L
+#define UWLR_LOW_SPEED_BYTES_DEFAULT	1000L
+#define UWLR_LOW_SPEED_SECONDS_DEFAULT	45L
 #define UWLR_RETRIES_DEFAULT		2
 #define UWLR_BACKOFF_MS_DEFAULT		1000L
 
@@ -75,6 +81,7 @@ enum uwlr_error_kind {
 	UWLR_ERR_REFUSED_ADDRESS,	/* the LAS resolved to a forbidden address */
 	UWLR_ERR_CONNECT,		/* DNS or TCP connect failed */
 	UWLR_ERR_TIMEOUT,		/* connect or transfer timed out */
+	UWLR_ERR_STALLED,		/* below the low-speed limit: cut off */
 	UWLR_ERR_TLS,			/* certificate or handshake failure */
 	UWLR_ERR_TRANSPORT,		/* any other transfer failure */
 	UWLR_ERR_HTTP,			/* non-2xx status without a SOAP fault */
@@ -115,8 +122,10 @@ const char	*uwlr_soapaction(enum uwlr_operation);
  * (data, geenwijzigingen or geengegevens; the caller frees it with
  * uwlr_result_free()).  On failure *out is NULL and err says why:
  * TC_INVALID (config, parse, mismatch, non-retryable fault or HTTP status),
- * TC_FORBIDDEN (refused address), TC_UNAVAILABLE (connect, timeout, TLS,
- * 5xx, Server.* fault after the retries), TC_TOO_LARGE, TC_INTERNAL. */
+ * TC_FORBIDDEN (refused address), TC_UNAVAILABLE (connect, timeout, stalled,
+ * TLS, 5xx, Server.* fault after the retries), TC_TOO_LARGE, TC_INTERNAL.
+ * A stalled LAS is not tried again within the call: the caller's own retry
+ * policy decides (with its back-off, and without holding a LAS slot). */
 tc_status	 uwlr_fetch_request(const struct uwlr_link *, const struct uwlr_policy *,
 		    const struct uwlr_request *, struct uwlr_result **out,
 		    struct uwlr_error *err);

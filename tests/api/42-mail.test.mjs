@@ -158,3 +158,27 @@ test('a bad address is a usage error, nothing is sent', async () => {
   }
   assert.equal(implicit.messages.length, before);
 });
+
+test('a relay that stalls mid-conversation is cut off by the low-speed limit (issue 14)', async () => {
+  // It greets and answers EHLO, then never answers MAIL FROM.
+  const stalled = { closed: 0, mailFrom: 0 };
+  const server = new SMTPServer({ secure: false, authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false, onMailFrom() { stalled.mailFrom++; }, onClose() { stalled.closed++; } });
+  server.on('error', () => {});
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    const t0 = Date.now();
+    // The whole-message limit is far away: only the low-speed limit can end it.
+    const res = await mailTest({ TC_SMTP_URL: `smtp://127.0.0.1:${server.server.address().port}`,
+      TC_SMTP_TIMEOUT_SECONDS: '120', TC_SMTP_LOW_SPEED_SECONDS: '3', TC_SMTP_CONNECT_TIMEOUT_SECONDS: '2' });
+    const ms = Date.now() - t0;
+    assert.equal(stalled.mailFrom, 1, 'the conversation got as far as MAIL FROM');
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(res.stderr, /tcctl: mail test: smtp: the relay stalled: no answer, or less than 1000 bytes\/s, for 3 s .*\(may pass later\)/);
+    assert.ok(ms < 15000, `cut off after ${ms} ms`);
+    for (let i = 0; i < 50 && stalled.closed === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+    assert.equal(stalled.closed, 1, 'the connection to the relay was closed');
+  } finally {
+    server.close();
+  }
+});

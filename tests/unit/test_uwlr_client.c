@@ -560,6 +560,30 @@ test_fetch_timeout(void **state)
 	srv_wait_requests(2);
 }
 
+/* A LAS that sends nothing for low_speed_seconds: stalled, not tried again,
+ * long before the whole-call limit. */
+static void
+test_fetch_stalled(void **state)
+{
+	struct uwlr_link l = link_for("99XP");
+	struct uwlr_result *r;
+	struct uwlr_error err;
+	struct uwlr_policy pol = test_policy;
+
+	(void)state;
+	srv_set(200, "geengegevens.xml", NULL);
+	srv.delay_ms = 3000;
+	pol.timeout_ms = 10000;
+	pol.low_speed_seconds = 1;
+	assert_int_equal(uwlr_fetch(&l, &pol, "2023-2024", NULL, &r, &err), TC_UNAVAILABLE);
+	assert_int_equal(err.kind, UWLR_ERR_STALLED);
+	assert_false(err.retryable);
+	assert_int_equal(err.attempts, 1);
+	assert_non_null(strstr(err.message, "less than 1000 bytes/s for 1 s"));
+	assert_string_equal(uwlr_error_kind_name(err.kind), "stalled");
+	srv_wait_requests(1);
+}
+
 static void
 test_fetch_policy(void **state)
 {
@@ -612,6 +636,7 @@ main(void)
 		cmocka_unit_test(test_fetch_faults),
 		cmocka_unit_test(test_fetch_http_errors),
 		cmocka_unit_test(test_fetch_timeout),
+		cmocka_unit_test(test_fetch_stalled),
 		cmocka_unit_test(test_fetch_policy),
 	};
 
