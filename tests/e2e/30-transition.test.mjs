@@ -90,7 +90,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
   await page.getByRole('heading', { name: 'De gegevens zijn opgehaald' }).waitFor({ timeout: 20000 });
   await page.getByText('Uit het LAS: 10 groepen, 43 leerlingen en 5 leerkrachten.').waitFor();
-  await page.getByRole('link', { name: 'Gegevens importeren' }).click();
+  await page.getByRole('link', { name: 'Controle import uit LAS' }).click();
 
   // Controle import uit LAS: the tabs with their counts.
   await page.getByRole('heading', { name: 'Controle import uit LAS' }).waitFor();
@@ -133,7 +133,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   await count(page, 'new', '1');
 
   // Summary and apply.
-  await page.getByRole('link', { name: 'Naar de samenvatting' }).click();
+  await page.getByRole('link', { name: 'Gegevens importeren' }).click();
   await page.getByRole('heading', { name: 'Samenvatting' }).waitFor();
   await page.getByText('5 leerlingen die niet meer in het LAS staan, worden gedeactiveerd').waitFor();
   await shot(page, '26-samenvatting');
