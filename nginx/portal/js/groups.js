@@ -185,7 +185,7 @@ export async function renderGroups(ctx, status) {
     fill(msg);
     const a = await groupForm(g);
     if (!a) return;
-    fill(msg, message('ok', g ? `Groep ${a.name} is gewijzigd.` : `Groep ${a.name} (${a.school_year}) is toegevoegd.`));
+    fill(msg, message('ok', g ? `${a.name} (${a.school_year}) is gewijzigd.` : `${a.name} (${a.school_year}) is toegevoegd.`));
     await Promise.all([load(), counts()]);
     msg.focus();
   }

@@ -103,12 +103,13 @@ export async function renderTransition(ctx) {
     noLink,
     h('section', { class: 'card' },
       h('h2', null, 'Wanneer'),
-      h('p', null, `Het actieve schooljaar is ${y.active}. `,
+      y.active ? null : h('p', null, `Uw school heeft nog geen actief schooljaar in Testcentrum. Met de eerste import wordt het schooljaar ${y.next} actief; dat kan op elk moment.`),
+      !y.active ? null : h('p', null, `Het actieve schooljaar is ${y.active}. `,
         `U kunt het schooljaar ${y.next} activeren van ${longDate(y.window && y.window.from)} tot en met ${longDate(y.window && y.window.to)}.`),
-      h('p', null, `Heeft u dat op ${longDate(y.window && y.window.to)} nog niet gedaan, dan activeert Testcentrum het schooljaar de dag erna automatisch en haalt het de gegevens alvast uit het LAS. Die import moet u daarna zelf controleren en afronden; tot dan krijgt u elke dag een herinnering per e-mail.`),
+      !y.active ? null : h('p', null, `Heeft u dat op ${longDate(y.window && y.window.to)} nog niet gedaan, dan activeert Testcentrum het schooljaar de dag erna automatisch en haalt het de gegevens alvast uit het LAS. Die import moet u daarna zelf controleren en afronden; tot dan krijgt u elke dag een herinnering per e-mail.`),
       h('p', null, 'De gegevens van het vorige schooljaar blijven bewaard.'),
       y.overdue ? message('warn', 'De termijn is verstreken: het nieuwe schooljaar is automatisch geactiveerd.') : null,
-      !y.can_activate && !y.overdue ? message('info', `Vandaag (${longDate(y.today)}) kan het nieuwe schooljaar nog niet worden geactiveerd.`) : null),
+      y.active && !y.can_activate && !y.overdue ? message('info', `Vandaag (${longDate(y.today)}) kan het nieuwe schooljaar nog niet worden geactiveerd.`) : null),
     out, running ? null : form);
 }
 
