@@ -42,7 +42,8 @@ export async function api(method, path, body, contentType) {
   if (!res.ok) {
     const e = (data && data.error) || {};
     const err = new ApiError(res.status, e.code || `http_${res.status}`,
-      e.message || `Er ging iets mis (foutcode ${res.status}). Probeer het opnieuw.`, data);
+      e.message || (res.status === 413 ? 'Het bestand is te groot.'
+        : `Er ging iets mis (foutcode ${res.status}). Probeer het opnieuw.`), data);
     if (res.status === 401 && e.code === 'not_logged_in' && onLoggedOut) onLoggedOut();
     throw err;
   }

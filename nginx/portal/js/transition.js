@@ -418,8 +418,8 @@ async function checkView(ctx, imp, tabKey) {
             const r = await get(`/api/students${qs({ status: 'active', q: v, limit: 10 })}`);
             items = r.items.map((s) => ({ id: s.id, display: [s.roepnaam, s.voorvoegsel, s.achternaam].filter(Boolean).join(' '), geboortedatum: s.geboortedatum }));
           } else if (K.kind === 'group') {
-            const r = await get(`/api/groups${qs({ status: 'active', limit: 200 })}`);
-            items = r.items.filter((g) => g.name.toLowerCase().includes(v.toLowerCase())).map((g) => ({ id: g.id, display: `${g.name} (${g.school_year})` }));
+            const r = await get(`/api/groups${qs({ status: 'active', q: v, limit: 10 })}`);
+            items = r.items.map((g) => ({ id: g.id, display: `${g.name} (${g.school_year})` }));
           } else {
             const r = await get('/api/teachers');
             items = r.items.filter((x) => `${x.name} ${x.email}`.toLowerCase().includes(v.toLowerCase())).map((x) => ({ id: x.id, display: `${x.name} (${x.email})` }));
