@@ -64,7 +64,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   const s = await lasSchool('Daltonschool De Boomgaard');
   sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${s.id}, 'Schmidt', 'Hannah', 'manual')`);
   const hannah = sqlValue(`SELECT id FROM students WHERE tenant_id = ${s.id} AND source = 'manual'`);
-  await lasFault('soapfault:Client.AutorisatieOngeldig', 1500);
+  await lasFault('soapfault:Client.AutorisatieOngeldig', 5000);  // long enough to see the progress on a loaded machine
   await clock('2024-08-15T10:00');
 
   const page = await b.page(s.host);

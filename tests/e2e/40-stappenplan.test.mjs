@@ -254,7 +254,7 @@ test('Stappenplan, a school with a UWLR link: Stap 1 to 6, single and bulk', asy
   await stap3(page, dir, s.id);
 
   // Stap 4, with a slow LAS so that the progress shows.
-  await lasLatency(1500);
+  await lasLatency(5000);
   await menu(page, 'Overgang nieuw schooljaar (2024-2025)');
   await page.getByRole('heading', { name: 'Overgang nieuw schooljaar (2024-2025)' }).waitFor();
   await page.getByLabel('2024-2025 (het nieuwe schooljaar)').check();
