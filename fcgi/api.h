@@ -27,6 +27,7 @@ void	api_me(struct request *);
 /* api_password.c */
 void	api_password_reset(struct request *);
 void	api_password_reset_confirm(struct request *);
+void	api_support(struct request *);
 
 /* api_students.c */
 void	api_students_list(struct request *);

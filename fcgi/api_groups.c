@@ -55,6 +55,8 @@ api_groups_list(struct request *r)
 {
 	struct group_filter f;
 	const char *y = request_param(r, "school_year");
+	const char *q = request_param(r, "q");
+	char like[2 * TC_SEARCH_MAX + 3];
 	json_t *items;
 	uint64_t total = 0;
 	tc_status st;
@@ -68,6 +70,13 @@ api_groups_list(struct request *r)
 	if (group_sort_parse(request_param(r, "sort"), &f.sort) != TC_OK) {
 		api_invalid(r, "sort", "Op deze kolom kan niet gesorteerd worden.");
 		return;
+	}
+	if (q != NULL && q[0] != '\0') {
+		if (student_like_pattern(q, like, sizeof(like)) != TC_OK) {
+			api_invalid(r, "q", "Zoek op hoogstens 100 tekens.");
+			return;
+		}
+		f.like = like;
 	}
 	if (!api_page(r, &f.limit, &f.offset))
 		return;

@@ -18,6 +18,7 @@ static const struct route routes[] = {
 	{ "GET",    "/api/me",         api_me,              AUTH_SESSION, false },
 	{ "POST",   "/api/password-reset",         api_password_reset,         AUTH_SCHOOL, true },
 	{ "POST",   "/api/password-reset/confirm", api_password_reset_confirm, AUTH_SCHOOL, true },
+	{ "GET",    "/api/support",                api_support,                AUTH_SCHOOL, false },
 	/* Roster: pupils, groups, teachers, tests, audit (api_*.c). */
 	{ "GET",    "/api/students",            api_students_list,       AUTH_SESSION, false },
 	{ "POST",   "/api/students",            api_students_create,     AUTH_ADMIN,   true },

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "log.h"
@@ -80,6 +81,9 @@ static const struct ckey ckeys[] = {
 	B("sync.enabled", sync_enabled),
 	I("sync.hour", sync_hour, 0, 23),
 	I("sync.max_share_percent", sync_max_share, 0, 100),
+	S("support.text", support_text),
+	S("support.email", support_email),
+	S("support.phone", support_phone),
 };
 
 void
@@ -315,9 +319,63 @@ config_read_secret(struct config *cfg, char *err, size_t errlen)
 	return TC_OK;
 }
 
+/* The support contact is shown to every school: printable UTF-8 text, an
+ * e-mail address of one @ without spaces, a phone number of digits, spaces,
+ * + - ( ) only. */
+static bool
+support_text_ok(const char *s)
+{
+	json_t *j;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	if ((j = json_string(s)) == NULL)	/* jansson refuses invalid UTF-8 */
+		return false;
+	json_decref(j);
+	return true;
+}
+
+static bool
+support_email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	if (s[0] == '\0')
+		return true;
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
+	    strchr(at + 1, '.') == NULL)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("<>\"'`\\,;:()[]", *p) != NULL)
+			return false;
+	return true;
+}
+
+static bool
+support_phone_ok(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p++)
+		if (!isdigit((unsigned char)*p) && strchr(" +-()", *p) == NULL)
+			return false;
+	return true;
+}
+
 static tc_status
 config_validate(const struct config *cfg, char *err, size_t errlen)
 {
+	if (!support_text_ok(cfg->support_text)) {
+		snprintf(err, errlen, "support.text: expected UTF-8 text without control characters");
+		return TC_INVALID;
+	}
+	if (!support_email_ok(cfg->support_email)) {
+		snprintf(err, errlen, "support.email: expected an e-mail address");
+		return TC_INVALID;
+	}
+	if (!support_phone_ok(cfg->support_phone)) {
+		snprintf(err, errlen, "support.phone: expected digits, spaces, + - ( )");
+		return TC_INVALID;
+	}
 	if (cfg->db_name[0] == '\0') {
 		snprintf(err, errlen, "db.name: must not be empty");
 		return TC_INVALID;

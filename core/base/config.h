@@ -88,6 +88,11 @@ struct config {
 	bool	sync_enabled;		/* the nightly scan runs at all */
 	int	sync_hour;		/* local hour of the nightly LAS sync */
 	int	sync_max_share;		/* percent of the pupils a sync may change unasked */
+
+	/* The deployment's support contact, shown by the portal (GET /api/support). */
+	char	support_text[TC_CONFIG_VALUE_MAX];	/* e.g. "Onze klantenservice helpt u." */
+	char	support_email[256];
+	char	support_phone[32];
 };
 
 /* Fills cfg with the defaults of docs/configuration.md. */

@@ -18,9 +18,10 @@
 	" WHERE tg.tenant_id = g.tenant_id AND tg.group_id = g.id AND tg.user_id = ?))"
 
 /* Parameters: tenant, status (NULL: all), status, year (0: all), year,
- * teacher?, teacher. */
+ * teacher?, teacher, like (NULL: no search), like. */
 #define LIST_WHERE " FROM school_groups g WHERE g.tenant_id = ?" \
-	" AND (? IS NULL OR g.status = ?) AND (? = 0 OR g.year_start = ?)" TEACHER_SEES_GROUP
+	" AND (? IS NULL OR g.status = ?) AND (? = 0 OR g.year_start = ?)" TEACHER_SEES_GROUP \
+	" AND (? IS NULL OR g.name LIKE ?)"
 
 #define LIST_SQL(order) "SELECT " GROUP_COLS LIST_WHERE " ORDER BY " order " LIMIT ? OFFSET ?"
 
@@ -273,7 +274,8 @@ group_list(struct db *db, uint64_t tenant_id, const struct group_filter *f, grou
 		return TC_INVALID;
 	st = db_query_int(db, sql[SQL_COUNT], DB_ARGS(DB_INT(tenant_id), DB_STR(status),
 	    DB_STR(status), DB_INT(f->year_start), DB_INT(f->year_start),
-	    DB_INT(f->teacher_id != 0), DB_INT(f->teacher_id)), &n);
+	    DB_INT(f->teacher_id != 0), DB_INT(f->teacher_id), DB_STR(f->like), DB_STR(f->like)),
+	    &n);
 	if (st != TC_OK)
 		return st;
 	*total = (uint64_t)n;
@@ -281,8 +283,8 @@ group_list(struct db *db, uint64_t tenant_id, const struct group_filter *f, grou
 		return TC_OK;
 	return db_query(db, sql_list[f->sort], DB_ARGS(DB_INT(tenant_id), DB_STR(status),
 	    DB_STR(status), DB_INT(f->year_start), DB_INT(f->year_start),
-	    DB_INT(f->teacher_id != 0), DB_INT(f->teacher_id), DB_INT(f->limit),
-	    DB_INT(f->offset)), list_row, &l);
+	    DB_INT(f->teacher_id != 0), DB_INT(f->teacher_id), DB_STR(f->like), DB_STR(f->like),
+	    DB_INT(f->limit), DB_INT(f->offset)), list_row, &l);
 }
 
 tc_status

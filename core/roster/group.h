@@ -63,6 +63,7 @@ struct group_filter {
 	enum group_status_filter status;
 	int		 year_start;	/* 0: every year */
 	uint64_t	 teacher_id;	/* 0: every group of the school */
+	const char	*like;		/* name search, from student_like_pattern; NULL: none */
 	enum group_sort	 sort;
 	unsigned	 limit, offset;
 };

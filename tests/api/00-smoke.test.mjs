@@ -1,7 +1,8 @@
 // tests/api/00-smoke.test.mjs - the servers answer through nginx at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { request, env, addSchool } from './lib.mjs';
 
 test('/healthz answers 200 through nginx', async () => {
   const res = await request('GET', '/healthz');
@@ -29,4 +30,14 @@ test('responses carry the security headers', async () => {
   assert.equal(res.headers['x-content-type-options'], 'nosniff');
   assert.equal(res.headers['x-frame-options'], 'DENY');
   assert.match(String(res.headers['content-security-policy']), /script-src 'self'/);
+});
+
+test('/api/support: the support contact of tc.conf, for a known school without a session', async () => {
+  const conf = readFileSync(env.config, 'utf8');
+  const want = (k) => (new RegExp(`^support\\.${k}\\s*=\\s*(.*)$`, 'm').exec(conf) || [])[1]?.trim() ?? null;
+  const s = addSchool({ name: 'Hulpschool' });
+  const res = await request('GET', '/api/support', { host: s.host });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.json, { text: want('text'), email: want('email'), phone: want('phone') });
+  assert.equal((await request('GET', '/api/support', { host: 'onbekend.localhost' })).status, 404);
 });

@@ -76,6 +76,32 @@ test('the list filters by status and school year, counts pupils, pages with a to
   assert.ok(res.json.items.every((x) => x.id !== bg.id));
 });
 
+test('the list searches group names (q): accents and case ignored, % literal, paged', async () => {
+  const tag = `Zoekgroep${Date.now() % 100000}`;
+  const made = [];
+  for (const n of ['Één', 'twee', 'drie 100%']) made.push(await mkGroup(a.admin, { name: `${tag} ${n}` }));
+  let res = await a.admin.get(`/api/groups?q=${encodeURIComponent(tag.toLowerCase())}&limit=2`);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.total, 3);
+  assert.equal(res.json.items.length, 2);
+  res = await a.admin.get(`/api/groups?q=${encodeURIComponent(tag)}&limit=2&offset=2`);
+  assert.equal(res.json.items.length, 1);
+  res = await a.admin.get(`/api/groups?q=${encodeURIComponent(`${tag} een`)}`);
+  assert.deepEqual(res.json.items.map((g) => g.id), [made[0].id]);
+  res = await a.admin.get(`/api/groups?q=${encodeURIComponent('0%')}&school_year=all&status=all&limit=200`);
+  assert.ok(res.json.items.some((g) => g.id === made[2].id));
+  assert.ok(res.json.items.every((g) => g.name.includes('0%')), res.text);
+  res = await a.admin.get(`/api/groups?q=${encodeURIComponent(`${tag}_`)}`);
+  assert.equal(res.json.total, 0);
+  res = await a.admin.get(`/api/groups?q=${encodeURIComponent(tag)}&status=deactivated`);
+  assert.equal(res.json.total, 0);
+  assertError(await a.admin.get(`/api/groups?q=${'x'.repeat(101)}`), 400, 'invalid', 'q');
+  assertError(await a.admin.get('/api/groups?q=%01'), 400, 'invalid', 'q');
+  // Another school's groups are never found.
+  res = await b.admin.get(`/api/groups?q=${encodeURIComponent(tag)}&school_year=all&status=all`);
+  assert.equal(res.json.total, 0);
+});
+
 test('rename and change kind; 404 for another school\'s group', async () => {
   const g = await mkGroup(a.admin);
   const res = await a.admin.patch(`/api/groups/${g.id}`, { name: 'Groep 8 (nieuw)', kind: 'samengesteld' });

@@ -75,7 +75,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   const s = await lasSchool('Daltonschool De Boomgaard');
   sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${s.id}, 'Schmidt', 'Hannah', 'manual')`);
   const hannah = sqlValue(`SELECT id FROM students WHERE tenant_id = ${s.id} AND source = 'manual'`);
-  await lasFault('soapfault:Client.AutorisatieOngeldig', 1500);
+  await lasFault('soapfault:Client.AutorisatieOngeldig', 5000);  // long enough to see the progress on a loaded machine
   await clock('2024-08-15T10:00');
 
   const page = await b.page(s.host);
@@ -101,7 +101,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
   await page.getByRole('heading', { name: 'De gegevens zijn opgehaald' }).waitFor({ timeout: 20000 });
   await page.getByText('Uit het LAS: 10 groepen, 43 leerlingen en 5 leerkrachten.').waitFor();
-  await page.getByRole('link', { name: 'Gegevens importeren' }).click();
+  await page.getByRole('link', { name: 'Controle import uit LAS' }).click();
 
   // Controle import uit LAS: the tabs with their counts.
   await page.getByRole('heading', { name: 'Controle import uit LAS' }).waitFor();
@@ -144,7 +144,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   await count(page, 'new', '1');
 
   // Summary and apply.
-  await page.getByRole('link', { name: 'Naar de samenvatting' }).click();
+  await page.getByRole('link', { name: 'Gegevens importeren' }).click();
   await page.getByRole('heading', { name: 'Samenvatting' }).waitFor();
   await page.getByText('5 leerlingen die niet meer in het LAS staan, worden gedeactiveerd').waitFor();
   await shot(page, '26-samenvatting');

@@ -58,8 +58,9 @@ export async function openBrowser() {
 
 /** Writes a screenshot NAME.png into the screenshots folder. */
 export async function shot(page, name, opts = {}) {
-  fs.mkdirSync(shotsDir, { recursive: true });
-  await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: opts.fullPage ?? false });
+  const file = path.join(shotsDir, `${name}.png`);   // NAME may hold a folder: 'stappenplan-uwlr/1-leerlingen'
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
 }
 
 /** Runs axe-core on the page; fails on serious or critical violations. */

@@ -1,6 +1,7 @@
 /* test_config.c - tc.conf parsing, TC_* overrides and errors with file:line. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <stdio.h>
@@ -136,6 +137,42 @@ secret_key_file(void **state)
 	free(key);
 }
 
+static void
+support_contact(void **state)
+{
+	static const struct { const char *text; bool ok; } cases[] = {
+		{ "support.text = Neem contact op met onze klantenservice (ma–vr).\n"
+		  "support.email = helpdesk@hoster.example\nsupport.phone = +31 (0)30-123 45 67\n", true },
+		{ "support.email = geen-adres\n", false },
+		{ "support.email = a@b@c.example\n", false },
+		{ "support.email = <a@b.example>\n", false },
+		{ "support.phone = 030 123 x\n", false },
+		{ "support.text = \xff\xfe\n", false },
+	};
+	struct config c;
+	char err[256];
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.support_text, "");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *p = write_conf(cases[i].text);
+
+		assert_int_equal(config_load(&c, p, err, sizeof(err)),
+		    cases[i].ok ? TC_OK : TC_INVALID);
+		if (!cases[i].ok)
+			assert_non_null(strstr(err, "support."));
+		unlink(p);
+	}
+	{
+		char *p = write_conf("support.email = helpdesk@hoster.example\n");
+
+		assert_int_equal(config_load(&c, p, err, sizeof(err)), TC_OK);
+		assert_string_equal(c.support_email, "helpdesk@hoster.example");
+		unlink(p);
+	}
+}
+
 int
 main(void)
 {
@@ -145,6 +182,7 @@ main(void)
 		cmocka_unit_test(errors_name_the_line),
 		cmocka_unit_test(environment_overrides),
 		cmocka_unit_test(secret_key_file),
+		cmocka_unit_test(support_contact),
 	};
 
 	log_init("test_config", TC_LOG_ERROR);

@@ -20,10 +20,13 @@ export function setCsrf(token) { csrfToken = token; }
 /** fn() is called when the server says the session is gone (401 not_logged_in). */
 export function setLoggedOutHandler(fn) { onLoggedOut = fn; }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, contentType) {
   const headers = { Accept: 'application/json' };
   const opts = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (body !== undefined) {
+  if (body !== undefined && contentType) {
+    headers['Content-Type'] = contentType;
+    opts.body = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     opts.body = JSON.stringify(body);
   }
@@ -39,7 +42,8 @@ export async function api(method, path, body) {
   if (!res.ok) {
     const e = (data && data.error) || {};
     const err = new ApiError(res.status, e.code || `http_${res.status}`,
-      e.message || `Er ging iets mis (foutcode ${res.status}). Probeer het opnieuw.`, data);
+      e.message || (res.status === 413 ? 'Het bestand is te groot.'
+        : `Er ging iets mis (foutcode ${res.status}). Probeer het opnieuw.`), data);
     if (res.status === 401 && e.code === 'not_logged_in' && onLoggedOut) onLoggedOut();
     throw err;
   }
@@ -50,6 +54,9 @@ export const get = (p) => api('GET', p);
 export const post = (p, b = {}) => api('POST', p, b);
 export const put = (p, b = {}) => api('PUT', p, b);
 export const del = (p) => api('DELETE', p);
+export const patch = (p, b = {}) => api('PATCH', p, b);
+/** Sends a file (a File or Blob) as the body, e.g. an EDEXML export. */
+export const upload = (p, file, type = 'application/xml') => api('POST', p, file, type);
 
 /** A query string from an object, leaving out empty values. */
 export function qs(params) {

@@ -17,6 +17,7 @@ import { renderTransition, renderImport } from './transition.js';
 
 const state = {
   session: null,     // {user, school, csrf_token}
+  support: null,     // GET /api/support: the deployment's support contact
   year: null,        // GET /api/school-year, or null when unknown
   cleanup: null,     // stops timers of the current screen
   serial: 0,         // increases with each screen change
@@ -47,9 +48,48 @@ export function go(hash) {
   else location.hash = hash;
 }
 
-function transitionLabel() {
+/** The deployment's support contact ({text, email, phone}), or null. */
+export function support() { return state.support; }
+
+/**
+ * The contact as nodes: the operator's sentence, then the e-mail address
+ * and the phone number as links.  lead: text before it (may be null).
+ */
+export function supportContact(lead) {
+  const c = state.support || {};
+  const parts = [];
+  if (lead) parts.push(lead, ' ');
+  if (c.text) parts.push(c.text, ' ');
+  if (c.email) parts.push('E-mail: ', h('a', { href: `mailto:${c.email}` }, c.email), c.phone ? ', ' : '. ');
+  if (c.phone) parts.push('telefoon: ', h('a', { href: `tel:${c.phone.replace(/[^0-9+]/g, '')}` }, c.phone), '.');
+  if (!c.text && !c.email && !c.phone) parts.push('Neem contact op met de leverancier van Testcentrum.');
+  return parts;
+}
+
+// An import the school still has to finish: after the automatic activation
+// it belongs to the year that was activated, not to the next one.
+const PENDING = ['fetching', 'review', 'failed', 'applying'];
+function pendingImport() {
+  const imp = state.year && state.year.import;
+  return imp && PENDING.includes(imp.status) && imp.started_by !== 'sync' ? imp : null;
+}
+
+/** The menu's "Overgang nieuw schooljaar (YEAR)" and where it leads. */
+export function transitionEntry() {
+  const imp = pendingImport();
+  if (imp) return [`#/import/${imp.id}`, `Overgang nieuw schooljaar (${imp.school_year})`];
   const next = state.year && state.year.next;
-  return next ? `Overgang nieuw schooljaar (${next})` : 'Overgang nieuw schooljaar';
+  return ['#/overgang', next ? `Overgang nieuw schooljaar (${next})` : 'Overgang nieuw schooljaar'];
+}
+
+/* The "Hulp nodig?" footer on every screen, also before login. */
+function renderHelp() {
+  const foot = document.getElementById('help');
+  if (!foot) return;
+  fill(foot, h('div', { class: 'helpfooter-inner' },
+    h('h2', { id: 'help-h' }, 'Hulp nodig?'),
+    h('p', null, supportContact(null))));
+  foot.hidden = false;
 }
 
 function closeMenu(focusButton) {
@@ -81,15 +121,15 @@ function renderChrome() {
   document.title = `Testcentrum – ${school.name}`;
   const admin = user.role === 'admin';
   const items = admin
-    ? [['#/leerlingen', 'Leerlingen beheren'], ['#/groepen', 'Groepen beheren'],
-      ['#/overgang', transitionLabel()]]
-    : [['#/leerlingen', 'Mijn leerlingen'], ['#/groepen', 'Mijn groepen']];
+    ? [['#/leerlingen', 'Leerlingen beheren', 'leerlingen'], ['#/groepen', 'Groepen beheren', 'groepen'],
+      [...transitionEntry(), 'overgang']]
+    : [['#/leerlingen', 'Mijn leerlingen', 'leerlingen'], ['#/groepen', 'Mijn groepen', 'groepen']];
   const current = location.hash.split('/')[1] || 'leerlingen';
   const section = { leerling: 'leerlingen', import: 'overgang' }[current] || current;
   const list = h('ul', { id: 'menu-list', class: 'menu-list', hidden: true },
-    items.map(([href, label]) => h('li', null, h('a', {
+    items.map(([href, label, key]) => h('li', null, h('a', {
       href,
-      'aria-current': href.slice(2) === section ? 'page' : null,
+      'aria-current': key === section ? 'page' : null,
       onclick: () => closeMenu(false),
     }, label))));
   const btn = h('button', {
@@ -263,6 +303,12 @@ async function route() {
 export function rerender() { route(); }
 
 async function boot() {
+  try {
+    state.support = await get('/api/support');
+  } catch {
+    state.support = null;
+  }
+  renderHelp();
   try {
     const me = await get('/api/me');
     state.session = me;

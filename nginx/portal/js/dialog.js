@@ -62,3 +62,57 @@ export async function confirmDialog({ title, body, confirm, danger = false }) {
 }
 
 export { h };
+
+/**
+ * A dialog with a form: fields is [{key, label, input (an element), hint?}].
+ * submit(values) does the work and resolves to the result, or throws an
+ * ApiError whose data.error.field names the input to mark.  Resolves to
+ * submit's result, or null when cancelled.  Enter in a field submits.
+ */
+export async function formDialog({ title, intro, fields, submitLabel, submit }) {
+  const err = h('div', { class: 'form-error' });
+  let result = null;
+  const rows = fields.map((f) => {
+    const id = nextId('fd');
+    f.input.id = id;
+    const hintId = f.hint ? nextId('fh') : null;
+    if (hintId) f.input.setAttribute('aria-describedby', hintId);
+    return h('div', { class: 'field' }, h('label', { for: id }, f.label), f.input,
+      f.hint ? h('span', { class: 'meta', id: hintId }, f.hint) : null);
+  });
+  const values = () => Object.fromEntries(fields.map((f) => [f.key, f.input.value.trim()]));
+  const v = await openDialog({
+    title,
+    body: [intro ? h('p', null, intro) : null, err, rows],
+    actions: [
+      { label: 'Annuleren', value: null },
+      {
+        label: submitLabel, value: 'ok', kind: 'primary',
+        check: async () => {
+          err.replaceChildren();
+          for (const f of fields) f.input.removeAttribute('aria-invalid');
+          try {
+            result = await submit(values());
+            return true;
+          } catch (x) {
+            err.append(h('div', { class: 'msg msg-error', role: 'alert' }, x.message));
+            const field = x.data && x.data.error && x.data.error.field;
+            const bad = fields.find((f) => f.key === field) || (x.field && fields.find((f) => f.key === x.field));
+            if (bad) { bad.input.setAttribute('aria-invalid', 'true'); bad.input.focus(); }
+            return false;
+          }
+        },
+      },
+    ],
+    onOpen: () => fields[0].input.focus(),
+    form: (dlg) => {
+      dlg.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' && e.target.tagName === 'INPUT') {
+          e.preventDefault();
+          dlg.querySelector('button[data-value="ok"]').click();
+        }
+      });
+    },
+  });
+  return v === 'ok' ? result : null;
+}

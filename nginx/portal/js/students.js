@@ -1,9 +1,9 @@
 // students.js - Leerlingen beheren (list, tabs, bulk actions) and the pupil page.
 
-import { get, post, qs } from './api.js';
+import { get, post, patch, qs } from './api.js';
 import { h, fill, message, nextId, plural, pupilName, shortDate, longDate, announce } from './dom.js';
-import { confirmDialog } from './dialog.js';
-import { isAdmin, go } from './app.js';
+import { confirmDialog, formDialog } from './dialog.js';
+import { isAdmin, go, schoolYear } from './app.js';
 
 const PAGE = 50;
 // Filters survive switching tabs and visiting a pupil.
@@ -81,6 +81,65 @@ async function syncPoints(changed) {
   }
   return h('section', { class: 'card sync-points', 'aria-labelledby': 'sync-points-h' },
     h('h2', { id: 'sync-points-h', tabindex: '-1' }, `Synchronisatie met uw LAS van ${longDate(p.date)}`), parts);
+}
+
+/** True when the school enters its pupils by hand (no LAS link). */
+function enteredByHand() {
+  const sy = schoolYear();
+  return isAdmin() && sy && sy.has_las_link === false;
+}
+
+/**
+ * Nieuwe leerling, or Gegevens wijzigen of pupil p (entered by hand): the
+ * names, birth date, jaargroep and the group of the active school year.
+ * Resolves to the pupil the API answered, or null when cancelled.
+ */
+export async function pupilForm(p) {
+  const groups = (await get(`/api/groups${qs({ status: 'active', limit: 200 })}`)).items;
+  const current = p ? (p.groups || []).find((g) => g.kind === 'stamgroep') || (p.groups || [])[0] : null;
+  const input = (key, max, type = 'text') => h('input', { type, maxlength: max ? String(max) : null, autocomplete: 'off', value: p && p[key] ? p[key] : '' });
+  const roepnaam = input('roepnaam', 100);
+  const voorvoegsel = input('voorvoegsel', 20);
+  const achternaam = input('achternaam', 200);
+  const geboortedatum = input('geboortedatum', 0, 'date');
+  const jaargroep = h('select', null, h('option', { value: '' }, 'Geen'),
+    ['1', '2', '3', '4', '5', '6', '7', '8'].map((j) => h('option', { value: j, selected: p && p.jaargroep === j }, j)));
+  const group = h('select', null, h('option', { value: '' }, 'Geen groep'),
+    groups.map((g) => h('option', { value: String(g.id), selected: current && current.id === g.id }, `${g.name} (${g.school_year})`)));
+  let made = null;
+  return formDialog({
+    title: p ? `Gegevens wijzigen: ${pupilName(p)}` : 'Nieuwe leerling',
+    fields: [
+      { key: 'roepnaam', label: 'Roepnaam', input: roepnaam },
+      { key: 'voorvoegsel', label: 'Voorvoegsel (niet verplicht)', input: voorvoegsel, hint: 'Bijvoorbeeld: de, van, van der' },
+      { key: 'achternaam', label: 'Achternaam', input: achternaam },
+      { key: 'geboortedatum', label: 'Geboortedatum (niet verplicht)', input: geboortedatum },
+      { key: 'jaargroep', label: 'Jaargroep', input: jaargroep },
+      { key: 'group', label: 'Groep', input: group },
+    ],
+    submitLabel: p ? 'Opslaan' : 'Toevoegen',
+    submit: async (v) => {
+      // A second try after a failed group change changes the pupil made by the first.
+      const known = p || made;
+      const body = {
+        roepnaam: v.roepnaam, achternaam: v.achternaam, voorvoegsel: v.voorvoegsel || null,
+        geboortedatum: v.geboortedatum || null, jaargroep: v.jaargroep || null,
+      };
+      const saved = known ? await patch(`/api/students/${known.id}`, body) : await post('/api/students', body);
+      if (!p) made = saved;
+      const before = current ? String(current.id) : '';
+      if (v.group !== before) {
+        try {
+          if (before) await post(`/api/groups/${before}/students/remove`, { ids: [saved.id] });
+          if (v.group) await post(`/api/groups/${v.group}/students`, { ids: [saved.id] });
+        } catch (err) {
+          err.field = 'group';
+          throw err;
+        }
+      }
+      return saved;
+    },
+  });
 }
 
 /** Counts the test results of pupils (for the delete confirmation). */
@@ -303,10 +362,26 @@ export async function renderStudents(ctx, status) {
     updateBulk();
   }
 
+  const newButton = enteredByHand() && status === 'active' ? h('button', {
+    type: 'button', class: 'btn btn-primary', onclick: async () => {
+      fill(msg);
+      try {
+        const a = await pupilForm(null);
+        if (!a) return;
+        fill(msg, message('ok', `${pupilName(a)} is toegevoegd.`));
+        await Promise.all([load(), counts()]);
+        msg.focus();
+      } catch (err) {
+        fill(msg, message('error', err.message));
+        msg.focus();
+      }
+    },
+  }, 'Nieuwe leerling') : null;
   const head = h('div', { class: 'page-head' },
     h('h1', null, admin ? 'Leerlingen beheren' : 'Mijn leerlingen'));
   const syncArea = h('div');
-  fill(ctx.main, head, syncArea, tabs, filterBar, msg, bulk, tableWrap, pager);
+  fill(ctx.main, head, syncArea, tabs, newButton ? h('div', { class: 'actions' }, newButton) : null,
+    filterBar, msg, bulk, tableWrap, pager);
   updateBulk();
   // After a "Negeren" its button is gone: focus to the card, or the page.
   async function showSync(dismissed) {
@@ -356,7 +431,24 @@ export async function renderStudent(ctx, idText) {
     }
   }
 
-  const actions = !admin ? null : h('div', { class: 'actions' }, active
+  async function edit() {
+    fill(msg);
+    try {
+      const a = await pupilForm(p);
+      if (!a) return;
+      await renderStudent(ctx, idText);
+      const m = ctx.main.querySelector('.msg-area');
+      fill(m, message('ok', `De gegevens van ${pupilName(a)} zijn gewijzigd.`));
+      m.focus();
+    } catch (err) {
+      fill(msg, message('error', err.message));
+      msg.focus();
+    }
+  }
+
+  const editButton = admin && active && !p.from_las
+    ? h('button', { type: 'button', class: 'btn', onclick: edit }, 'Gegevens wijzigen') : null;
+  const actions = !admin ? null : h('div', { class: 'actions' }, editButton, active
     ? h('button', { type: 'button', class: 'btn', onclick: () => change('deactivate') }, 'Leerling deactiveren')
     : [h('button', { type: 'button', class: 'btn', onclick: () => change('reactivate') }, 'Activeren'),
       h('button', { type: 'button', class: 'btn btn-danger', onclick: () => change('delete') }, 'Leerling verwijderen')]);

@@ -2,10 +2,10 @@
 // bar, Controle import uit LAS (tabs, categories, link dialog, leavers), the
 // summary, Gegevens importeren and the result.
 
-import { ApiError, get, post, put, del, qs } from './api.js';
+import { ApiError, get, post, put, del, qs, upload } from './api.js';
 import { h, fill, message, nextId, plural, longDate, announce } from './dom.js';
 import { openDialog, confirmDialog } from './dialog.js';
-import { go, refreshYear } from './app.js';
+import { go, refreshYear, supportContact } from './app.js';
 
 const PAGE = 50;
 const CAT_LABEL = { new: 'Nieuw', existing: 'Bestaand', skip: 'Niet importeren', archive: 'Deactiveren', keep: 'Actief houden' };
@@ -37,7 +37,7 @@ export async function renderTransition(ctx) {
     return;
   }
   const out = h('div', { class: 'msg-area', tabindex: '-1' });
-  const running = y.import && ACTIVE.includes(y.import.status) ? y.import : null;
+  const running = y.import && ACTIVE.includes(y.import.status) && y.import.started_by !== 'sync' ? y.import : null;
   const name = nextId('year');
   const options = [[y.next, `${y.next} (het nieuwe schooljaar)`]];
   if (y.active) options.push([y.active, `${y.active} (het huidige schooljaar: gegevens opnieuw uit het LAS halen)`]);
@@ -46,17 +46,34 @@ export async function renderTransition(ctx) {
     return h('div', { class: 'radio' }, h('input', { type: 'radio', name, id, value: v, checked: i === 0 }), h('label', { for: id, class: 'radio-label' }, label));
   });
   const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Ga verder');
+  // A school without a UWLR link sends the EDEXML file exported from its LAS.
+  const byFile = y.has_las_link === false;
+  const fileId = nextId('file');
+  const file = byFile ? h('input', { type: 'file', id: fileId, accept: '.xml,application/xml,text/xml', 'aria-describedby': `${fileId}-hint` }) : null;
   const form = h('form', { class: 'card' },
     h('fieldset', null, h('legend', null, 'Schooljaar'), radios),
-    h('p', null, 'Testcentrum haalt de groepen, leerlingen en leerkrachten van dit schooljaar uit uw LAS. Dat gebeurt op de achtergrond; u ziet de voortgang. Er wordt nog niets gewijzigd: u controleert de gegevens eerst.'),
+    byFile
+      ? [h('div', { class: 'field' }, h('label', { for: fileId }, 'EDEXML-bestand uit uw LAS'), file,
+        h('span', { class: 'meta', id: `${fileId}-hint` }, 'Maak in uw LAS een export van de groepen, leerlingen en leerkrachten in het EDEXML-formaat en kies dat bestand hier.')),
+      h('p', null, 'Testcentrum leest de groepen, leerlingen en leerkrachten uit het bestand. Er wordt nog niets gewijzigd: u controleert de gegevens eerst.')]
+      : h('p', null, 'Testcentrum haalt de groepen, leerlingen en leerkrachten van dit schooljaar uit uw LAS. Dat gebeurt op de achtergrond; u ziet de voortgang. Er wordt nog niets gewijzigd: u controleert de gegevens eerst.'),
     h('div', { class: 'form-actions' }, btn));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     fill(out);
     const year = form.querySelector('input[type=radio]:checked').value;
+    if (byFile && !file.files.length) {
+      fill(out, message('error', 'Kies het EDEXML-bestand dat u uit uw LAS heeft gehaald.'));
+      file.setAttribute('aria-invalid', 'true');
+      file.focus();
+      return;
+    }
+    if (file) file.removeAttribute('aria-invalid');
     btn.disabled = true;
     try {
-      const a = await post('/api/imports', { school_year: year });
+      const a = byFile
+        ? await upload(`/api/imports/file${qs({ school_year: year })}`, file.files[0])
+        : await post('/api/imports', { school_year: year });
       watched.add(String(a.import.id));
       await refreshYear();
       go(`#/import/${a.import.id}`);
@@ -71,20 +88,29 @@ export async function renderTransition(ctx) {
       out.focus();
     }
   });
+  const noLink = byFile ? h('section', { class: 'card', 'aria-labelledby': 'no-link-h' },
+    h('h2', { id: 'no-link-h' }, 'Geen UWLR-koppeling met uw LAS'),
+    h('p', null, 'Uw school heeft geen UWLR-koppeling: Testcentrum kan de gegevens niet zelf uit uw LAS halen. Importeer hieronder een EDEXML-bestand uit uw LAS, of voer de groepen en leerlingen zelf in bij ',
+      h('a', { href: '#/groepen' }, 'Groepen beheren'), ' (Nieuwe groep) en ', h('a', { href: '#/leerlingen' }, 'Leerlingen beheren'), ' (Nieuwe leerling).'),
+    h('p', null, supportContact('Heeft u nog geen UWLR-koppeling en wilt u er wel een? Neem contact op met onze klantenservice.'))) : null;
+  // After the automatic activation the import belongs to the activated year.
+  const title = running ? running.school_year : y.next;
   fill(ctx.main,
-    h('h1', null, `Overgang nieuw schooljaar (${y.next})`),
+    h('h1', null, `Overgang nieuw schooljaar (${title})`),
     steps(0),
+    running ? message('info', `Er loopt een import voor ${running.school_year}. `,
+      h('a', { href: `#/import/${running.id}`, class: 'btn btn-primary' }, running.status === 'review' ? 'Controle import uit LAS' : 'Ga naar de import')) : null,
+    noLink,
     h('section', { class: 'card' },
       h('h2', null, 'Wanneer'),
-      h('p', null, `Het actieve schooljaar is ${y.active}. `,
+      y.active ? null : h('p', null, `Uw school heeft nog geen actief schooljaar in Testcentrum. Met de eerste import wordt het schooljaar ${y.next} actief; dat kan op elk moment.`),
+      !y.active ? null : h('p', null, `Het actieve schooljaar is ${y.active}. `,
         `U kunt het schooljaar ${y.next} activeren van ${longDate(y.window && y.window.from)} tot en met ${longDate(y.window && y.window.to)}.`),
-      h('p', null, `Heeft u dat op ${longDate(y.window && y.window.to)} nog niet gedaan, dan activeert Testcentrum het schooljaar de dag erna automatisch en haalt het de gegevens alvast uit het LAS. Die import moet u daarna zelf controleren en afronden; tot dan krijgt u elke dag een herinnering per e-mail.`),
+      !y.active ? null : h('p', null, `Heeft u dat op ${longDate(y.window && y.window.to)} nog niet gedaan, dan activeert Testcentrum het schooljaar de dag erna automatisch en haalt het de gegevens alvast uit het LAS. Die import moet u daarna zelf controleren en afronden; tot dan krijgt u elke dag een herinnering per e-mail.`),
       h('p', null, 'De gegevens van het vorige schooljaar blijven bewaard.'),
       y.overdue ? message('warn', 'De termijn is verstreken: het nieuwe schooljaar is automatisch geactiveerd.') : null,
-      !y.can_activate && !y.overdue ? message('info', `Vandaag (${longDate(y.today)}) kan het nieuwe schooljaar nog niet worden geactiveerd.`) : null),
-    running ? message('info', `Er loopt al een import voor ${running.school_year}. `,
-      h('a', { href: `#/import/${running.id}` }, 'Ga naar de import')) : null,
-    out, form);
+      y.active && !y.can_activate && !y.overdue ? message('info', `Vandaag (${longDate(y.today)}) kan het nieuwe schooljaar nog niet worden geactiveerd.`) : null),
+    out, running ? null : form);
 }
 
 // ---- One import ------------------------------------------------------------
@@ -207,7 +233,7 @@ function fetchedView(ctx, imp) {
       h('p', null, `Uit het LAS: ${plural(n('group'), 'groep', 'groepen')}, ${plural(n('student'), 'leerling', 'leerlingen')} en ${plural(n('teacher'), 'leerkracht', 'leerkrachten')}.`),
       h('p', null, 'Controleer de gegevens voordat ze worden opgeslagen.'),
       h('div', { class: 'import-actions' },
-        h('a', { class: 'btn btn-primary', href: `#/import/${imp.id}/groepen` }, 'Gegevens importeren'))));
+        h('a', { class: 'btn btn-primary', href: `#/import/${imp.id}/groepen` }, 'Controle import uit LAS'))));
 }
 
 function cancelButton(ctx, imp) {
@@ -392,8 +418,8 @@ async function checkView(ctx, imp, tabKey) {
             const r = await get(`/api/students${qs({ status: 'active', q: v, limit: 10 })}`);
             items = r.items.map((s) => ({ id: s.id, display: [s.roepnaam, s.voorvoegsel, s.achternaam].filter(Boolean).join(' '), geboortedatum: s.geboortedatum }));
           } else if (K.kind === 'group') {
-            const r = await get(`/api/groups${qs({ status: 'active', limit: 200 })}`);
-            items = r.items.filter((g) => g.name.toLowerCase().includes(v.toLowerCase())).map((g) => ({ id: g.id, display: `${g.name} (${g.school_year})` }));
+            const r = await get(`/api/groups${qs({ status: 'active', q: v, limit: 10 })}`);
+            items = r.items.map((g) => ({ id: g.id, display: `${g.name} (${g.school_year})` }));
           } else {
             const r = await get('/api/teachers');
             items = r.items.filter((x) => `${x.name} ${x.email}`.toLowerCase().includes(v.toLowerCase())).map((x) => ({ id: x.id, display: `${x.name} (${x.email})` }));
@@ -522,13 +548,26 @@ async function checkView(ctx, imp, tabKey) {
     steps(2),
     tabNav,
     h('p', { class: 'lead' }, intro),
+    linkedNote(imp),
     h('div', { class: 'subtabs', role: 'group', 'aria-label': 'Categorie' }, catButtons),
     h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: qId }, 'Zoeken'), q)),
     msg, bulk, listWrap, pager,
     h('div', { class: 'import-actions' },
       cancelButton(ctx, imp), h('span', { class: 'spacer' }),
-      h('a', { class: 'btn btn-primary', href: `#/import/${imp.id}/samenvatting` }, 'Naar de samenvatting')));
+      h('a', { class: 'btn btn-primary', href: `#/import/${imp.id}/samenvatting` }, 'Gegevens importeren')));
   await load();
+}
+
+/* Pupils already in Testcentrum (by ECK-iD or LAS key) are linked
+ * automatically: the administrator needs to link nothing. */
+function linkedNote(imp) {
+  const n = countOf(imp, 'student', 'existing');
+  const p = h('p', { class: 'msg msg-info', id: 'linked-note' },
+    n > 0 ? `${plural(n, 'leerling staat', 'leerlingen staan')} al in Testcentrum en ${n === 1 ? 'is' : 'zijn'} automatisch gekoppeld (Bestaand), herkend aan het ECK-iD of de sleutel uit het LAS. `
+      : 'Leerlingen die al in Testcentrum staan, worden automatisch gekoppeld (Bestaand), herkend aan het ECK-iD of de sleutel uit het LAS. ',
+    'U hoeft niets te koppelen. Alleen een leerling die u zelf heeft ingevoerd en die hier bij Nieuw staat, koppelt u met Bestaand. ',
+    'Klaar met controleren? Kies Gegevens importeren: u ziet eerst een samenvatting.');
+  return p;
 }
 
 // ---- Samenvatting and Gegevens importeren ----------------------------------
