@@ -717,21 +717,15 @@ ${md}
 ## Reading the figures (the run committed here)
 
 - **The students page is bound by MariaDB and the shared cores, not by
-  tc-fcgi.**  Each page runs three statements: \`COUNT(*)\` of the school's
-  active pupils for \`total\` (about 1.6–2 ms for 5,000 rows: InnoDB visits
-  every entry), the page itself (about 0.2 ms through \`students_name\`) and
-  the page's group memberships (about 0.4 ms now that the page's ids drive
-  the join through \`group_members_student\`; 4.8 ms before, when
-  \`student_id IN (JSON_TABLE …)\` read every membership of the school).  At
-  16 connections that change doubled the page (about 270 → 560 req/s); at
-  64 connections, with wrk, nginx, tc-fcgi and MariaDB on the same 2 cores,
-  the rate stays near 400–600 (across runs) whatever the number of tc-fcgi
-  processes.  The count is now most of MariaDB's time per page.  A counter
-  kept by MariaDB triggers was tried and left out: a row trigger costs
-  about 30 µs a row (+1.8 s on the 30,000-pupil apply, past its goal).  A
-  counter kept by every writer (apply, sync, tcctl, restores) or a cached
-  total per school version are the next steps; the goal (40% of the bare
-  responder) would need the whole answer cached per school and version.
+  tc-fcgi.**  Each page runs two statements: the page with its total as a
+  column (\`student_counts\`, kept exact by triggers since issue 18; a
+  \`COUNT(*)\` of 5,000 rows cost 1.4–1.7 ms before) and the page's group
+  memberships (about 0.4 ms through \`group_members_student\`), plus one
+  Redis round trip for the session.  Every sort order has its index.  The
+  rest of MariaDB's time is per statement, not per row: parsing the
+  protocol, re-optimizing the prepared statement and sending (see "Where
+  the time goes" below).  The goal (40% of the bare responder) would need
+  the whole answer cached per school and version.
 - **Keep-alive to tc-fcgi is off in production** (since this session; the
   rows above are without it unless they say "keep_conn on").  With
   \`fastcgi_keep_conn on\` kept connections pin tc-fcgi's threads; with more
