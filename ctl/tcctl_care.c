@@ -69,6 +69,11 @@ static const struct school_table school_tables[] = {
 	  "id:i las_key eckid achternaam voorvoegsel roepnaam geboortedatum jaargroep status"
 	  " deactivated_at source created_at updated_at",
 	  "DELETE FROM students WHERE tenant_id = ?" },
+	/* After students: their delete triggers change these counts. */
+	{ "student_counts",
+	  "SELECT status, n FROM student_counts WHERE tenant_id = ? ORDER BY status",
+	  "status n:i",
+	  "DELETE FROM student_counts WHERE tenant_id = ?" },
 	{ "school_years",
 	  "SELECT year_start, active, activated_at, activated_by FROM school_years WHERE tenant_id = ?"
 	  " ORDER BY year_start",

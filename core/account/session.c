@@ -109,15 +109,27 @@ session_lookup(struct kv *kv, const struct config *cfg, uint64_t tenant_id, cons
 {
 	char key[TC_KEY_MAX], ttl[16];
 	const char *user, *role, *csrf, *created;
-	redisReply *r, *e;
+	const char *hmget[] = { "HMGET", key, "user", "role", "csrf", "created" };
+	const char *expire[] = { "EXPIRE", key, ttl };
+	const char *const *cmds[] = { hmget, expire };
+	const int argc[] = { 6, 3 };
+	redisReply *rs[2], *r;
 	tc_status st;
 
 	if (!session_token_valid(token))
 		return TC_NOT_FOUND;
 	if (session_key(key, sizeof(key), tenant_id, token) != 0)
 		return TC_INTERNAL;
-	if ((st = kv_command(kv, &r, "HMGET %s user role csrf created", key)) != TC_OK)
+	/*
+	 * The read and the idle timeout's renewal in one round trip.  EXPIRE of
+	 * a key that is gone does nothing; a session past its absolute end is
+	 * destroyed below, so the renewal never lengthens a dead session.
+	 */
+	snprintf(ttl, sizeof(ttl), "%d", cfg->session_idle);
+	if ((st = kv_pipeline_argv(kv, 2, argc, cmds, rs)) != TC_OK)
 		return st;
+	freeReplyObject(rs[1]);
+	r = rs[0];
 	user = reply_field(r, 0);
 	role = reply_field(r, 1);
 	csrf = reply_field(r, 2);
@@ -138,10 +150,6 @@ session_lookup(struct kv *kv, const struct config *cfg, uint64_t tenant_id, cons
 		(void)session_destroy(kv, tenant_id, token);
 		return TC_NOT_FOUND;
 	}
-	snprintf(ttl, sizeof(ttl), "%d", cfg->session_idle);
-	if ((st = kv_command(kv, &e, "EXPIRE %s %s", key, ttl)) != TC_OK)
-		return st;
-	freeReplyObject(e);
 	return TC_OK;
 }
 

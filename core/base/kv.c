@@ -166,6 +166,76 @@ kv_command_argv(struct kv *kv, redisReply **reply, int argc, const char **argv,
 }
 
 tc_status
+kv_pipeline_argv(struct kv *kv, int n, const int *argc, const char *const *const *argv,
+    redisReply **replies)
+{
+	char *cmds[KV_PIPELINE_MAX];
+	int lens[KV_PIPELINE_MAX];
+	tc_status st = TC_OK;
+	int i, attempt, got = 0;
+
+	if (n < 1 || n > KV_PIPELINE_MAX)
+		return TC_INTERNAL;
+	for (i = 0; i < n; i++) {
+		replies[i] = NULL;
+		if ((lens[i] = redisFormatCommandArgv(&cmds[i], argc[i], (const char **)argv[i],
+		    NULL)) < 0) {
+			while (--i >= 0)
+				redisFreeCommand(cmds[i]);
+			return TC_INTERNAL;
+		}
+	}
+	for (attempt = 0; attempt < 2; attempt++) {
+		bool fresh = kv->ctx == NULL;
+		bool ok = true;
+
+		if (kv->ctx == NULL) {
+			kv->reconnects++;
+			if (kv_connect(kv) != TC_OK) {
+				st = TC_UNAVAILABLE;
+				goto out;
+			}
+		}
+		for (i = 0; i < n && ok; i++)
+			ok = redisAppendFormattedCommand(kv->ctx, cmds[i], (size_t)lens[i]) == REDIS_OK;
+		for (got = 0; got < n && ok; got++) {
+			void *r = NULL;
+
+			ok = redisGetReply(kv->ctx, &r) == REDIS_OK && r != NULL;
+			replies[got] = r;
+		}
+		if (ok)
+			break;
+		log_msg(TC_LOG_WARN, &kvctx, "pipeline failed: %s", kv->ctx->errstr);
+		for (i = 0; i < n; i++) {
+			if (replies[i] != NULL)
+				freeReplyObject(replies[i]);
+			replies[i] = NULL;
+		}
+		kv_drop(kv);
+		if (fresh || attempt == 1) {
+			st = TC_UNAVAILABLE;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (replies[i]->type == REDIS_REPLY_ERROR) {
+			log_msg(TC_LOG_ERROR, &kvctx, "error reply: %.200s", replies[i]->str);
+			kv->errors++;
+			st = TC_INTERNAL;
+		}
+	if (st != TC_OK)
+		for (i = 0; i < n; i++) {
+			freeReplyObject(replies[i]);
+			replies[i] = NULL;
+		}
+out:
+	for (i = 0; i < n; i++)
+		redisFreeCommand(cmds[i]);
+	return st;
+}
+
+tc_status
 kv_ping(struct kv *kv)
 {
 	redisReply *r;

@@ -36,6 +36,15 @@ tc_status	kv_exec(struct kv *, const char *fmt, ...);
 tc_status	kv_command_argv(struct kv *, redisReply **reply, int argc, const char **argv,
 		    const size_t *lens);
 
+/* Sends n commands (each an argument vector of C strings) in one round trip
+ * and reads their n replies into replies[], owned by the caller
+ * (freeReplyObject each).  The commands must be safe to send twice: after a
+ * stale connection they all are sent once more.  An error reply to any of
+ * them gives TC_INTERNAL and no replies.  n is at most KV_PIPELINE_MAX. */
+#define KV_PIPELINE_MAX	4
+tc_status	kv_pipeline_argv(struct kv *, int n, const int *argc,
+		    const char *const *const *argv, redisReply **replies);
+
 /* PING. */
 tc_status	kv_ping(struct kv *);
 

@@ -82,6 +82,16 @@ rosterset_set_active_locked(struct db *db, const struct rosterset_kind *k, uint6
 	changing = active ? &deact : &act;
 	if ((csv = idlist_csv(changing)) == NULL)
 		return TC_INTERNAL;
+	/*
+	 * The audit entry first (the rows are locked: exactly these change),
+	 * the UPDATE last: its triggers lock the school's pupil counts
+	 * (sql/004), which are then held only until the COMMIT that follows,
+	 * not across one more round trip.
+	 */
+	if ((st = audit_write(db, tenant_id, actor_kind(actor_id), actor_id,
+	    active ? k->audit_reactivate : k->audit_deactivate, k->object, csv,
+	    (unsigned long)changing->n)) != TC_OK)
+		return st;
 	if ((st = db_exec(db, active ? k->sql_reactivate : k->sql_deactivate,
 	    DB_ARGS(DB_STR(json), DB_INT(tenant_id)), changed, NULL)) != TC_OK)
 		return st;
@@ -90,9 +100,7 @@ rosterset_set_active_locked(struct db *db, const struct rosterset_kind *k, uint6
 		    k->object, (unsigned long long)*changed, changing->n);
 		return TC_INTERNAL;
 	}
-	return audit_write(db, tenant_id, actor_kind(actor_id), actor_id,
-	    active ? k->audit_reactivate : k->audit_deactivate, k->object, csv,
-	    (unsigned long)*changed);
+	return TC_OK;
 }
 
 tc_status

@@ -31,28 +31,52 @@
 /*
  * Without a group, teacher or search filter (the usual page) the statements
  * have no "? = 0 OR ..." terms: a prepared statement cannot drop them from its
- * plan, and with them MariaDB counts by scanning every pupil of the school.
- * Parameters: tenant, status.
+ * plan.  The total comes from student_counts (kept exact by triggers: see
+ * sql/004_student_counts.sql) as the last column of every row, from the same
+ * snapshot as the page, instead of a COUNT(*) that visits every pupil of the
+ * school.  Parameters: tenant, status (the count), tenant, status.
  */
+#define PLAIN_COUNT "SELECT COALESCE(SUM(c.n), 0) FROM student_counts c" \
+	" WHERE c.tenant_id = ? AND c.status = ?"
 #define PLAIN_WHERE " FROM students s WHERE s.tenant_id = ? AND s.status = ?"
-#define PLAIN_SQL(order) "SELECT " STUDENT_COLS PLAIN_WHERE " ORDER BY " order " LIMIT ? OFFSET ?"
+#define PLAIN_SQL(order) "SELECT " STUDENT_COLS ", (" PLAIN_COUNT ")" PLAIN_WHERE \
+	" ORDER BY " order " LIMIT ? OFFSET ?"
+/*
+ * Each order is the order of an index of (tenant_id, status, ...) with the id
+ * that InnoDB appends (sql/003_roster.sql, sql/005_student_sorts.sql), so a
+ * page reads its rows in order and stops: no sort of the school's pupils.
+ * A descending order is the exact reverse of its ascending one, which the
+ * same index gives read backwards.
+ */
 #define SORTS(M) { \
 	[STUDENT_SORT_ACHTERNAAM] = M("s.achternaam, s.roepnaam, s.id"), \
 	[STUDENT_SORT_ACHTERNAAM_DESC] = M("s.achternaam DESC, s.roepnaam DESC, s.id DESC"), \
 	[STUDENT_SORT_ROEPNAAM] = M("s.roepnaam, s.achternaam, s.id"), \
 	[STUDENT_SORT_ROEPNAAM_DESC] = M("s.roepnaam DESC, s.achternaam DESC, s.id DESC"), \
 	[STUDENT_SORT_JAARGROEP] = M("s.jaargroep, s.achternaam, s.roepnaam, s.id"), \
-	[STUDENT_SORT_JAARGROEP_DESC] = M("s.jaargroep DESC, s.achternaam, s.roepnaam, s.id"), \
+	[STUDENT_SORT_JAARGROEP_DESC] = M("s.jaargroep DESC, s.achternaam DESC, s.roepnaam DESC," \
+	    " s.id DESC"), \
 	[STUDENT_SORT_GEBOORTEDATUM] = M("s.geboortedatum, s.achternaam, s.id"), \
-	[STUDENT_SORT_GEBOORTEDATUM_DESC] = M("s.geboortedatum DESC, s.achternaam, s.id"), \
+	[STUDENT_SORT_GEBOORTEDATUM_DESC] = M("s.geboortedatum DESC, s.achternaam DESC, s.id DESC"), \
 	[STUDENT_SORT_DEACTIVATED_AT] = M("s.deactivated_at, s.achternaam, s.id"), \
-	[STUDENT_SORT_DEACTIVATED_AT_DESC] = M("s.deactivated_at DESC, s.achternaam, s.id"), \
+	[STUDENT_SORT_DEACTIVATED_AT_DESC] = M("s.deactivated_at DESC, s.achternaam DESC, s.id DESC"), \
 	[STUDENT_SORT_ID] = M("s.id"), \
 	[STUDENT_SORT_ID_DESC] = M("s.id DESC"), \
 }
 
+/*
+ * group= without a teacher or search filter: the group's members drive the
+ * join (group_members' primary key), a few dozen rows instead of every pupil
+ * of the school tested with EXISTS.  Parameters: tenant, group, status.
+ */
+#define GROUP_WHERE " FROM group_members gm JOIN students s ON s.tenant_id = gm.tenant_id" \
+	" AND s.id = gm.student_id WHERE gm.tenant_id = ? AND gm.group_id = ? AND s.status = ?"
+#define GROUP_SQL(order) "SELECT " STUDENT_COLS GROUP_WHERE " ORDER BY " order " LIMIT ? OFFSET ?"
+
 static const char *const sql_plain_list[STUDENT_SORT_MAX] = SORTS(PLAIN_SQL);
-static const char sql_plain_count[] = "SELECT COUNT(*)" PLAIN_WHERE;
+static const char sql_plain_count[] = PLAIN_COUNT;
+static const char *const sql_group_list[STUDENT_SORT_MAX] = SORTS(GROUP_SQL);
+static const char sql_group_count[] = "SELECT COUNT(*)" GROUP_WHERE;
 
 /* One constant statement per sort order: user text never reaches ORDER BY. */
 static const char *const sql_list[STUDENT_SORT_MAX] = SORTS(LIST_SQL);
@@ -309,6 +333,8 @@ student_from_row(const struct db_row *row, struct student *s)
 struct list_ctx {
 	student_fn	 fn;
 	void		*arg;
+	bool		 rows;		/* a row came */
+	uint64_t	 total;		/* the plain list's last column */
 };
 
 static tc_status
@@ -317,6 +343,9 @@ list_row(void *arg, const struct db_row *row)
 	struct list_ctx *l = arg;
 	struct student s;
 
+	if (row->ncols > 9 && row->vals[9] != NULL)
+		l->total = strtoull(row->vals[9], NULL, 10);
+	l->rows = true;
 	student_from_row(row, &s);
 	return l->fn(l->arg, &s);
 }
@@ -325,7 +354,7 @@ tc_status
 student_list(struct db *db, uint64_t tenant_id, const struct student_filter *f, student_fn fn,
     void *arg, uint64_t *total)
 {
-	struct list_ctx l = { fn, arg };
+	struct list_ctx l = { fn, arg, false, 0 };
 	const char *status = f->active ? "active" : "deactivated";
 	long long n;
 	tc_status st;
@@ -334,14 +363,32 @@ student_list(struct db *db, uint64_t tenant_id, const struct student_filter *f, 
 	    f->limit > TC_LIST_LIMIT_MAX)
 		return TC_INVALID;
 	if (f->group_id == 0 && f->teacher_id == 0 && f->like == NULL) {
+		/* One round trip: the page with its total. */
+		st = db_query(db, sql_plain_list[f->sort], DB_ARGS(DB_INT(tenant_id),
+		    DB_STR(status), DB_INT(tenant_id), DB_STR(status), DB_INT(f->limit),
+		    DB_INT(f->offset)), list_row, &l);
+		if (st != TC_OK || l.rows) {
+			*total = l.total;
+			return st;
+		}
+		/* An empty page (no pupils, or past the end) still tells the total. */
 		st = db_query_int(db, sql_plain_count, DB_ARGS(DB_INT(tenant_id), DB_STR(status)), &n);
+		if (st != TC_OK)
+			return st;
+		*total = n > 0 ? (uint64_t)n : 0;
+		return TC_OK;
+	}
+	if (f->group_id != 0 && f->teacher_id == 0 && f->like == NULL) {
+		st = db_query_int(db, sql_group_count, DB_ARGS(DB_INT(tenant_id),
+		    DB_INT(f->group_id), DB_STR(status)), &n);
 		if (st != TC_OK)
 			return st;
 		*total = (uint64_t)n;
 		if (f->offset >= *total)
 			return TC_OK;
-		return db_query(db, sql_plain_list[f->sort], DB_ARGS(DB_INT(tenant_id),
-		    DB_STR(status), DB_INT(f->limit), DB_INT(f->offset)), list_row, &l);
+		return db_query(db, sql_group_list[f->sort], DB_ARGS(DB_INT(tenant_id),
+		    DB_INT(f->group_id), DB_STR(status), DB_INT(f->limit), DB_INT(f->offset)),
+		    list_row, &l);
 	}
 	st = db_query_int(db, sql[SQL_COUNT], DB_ARGS(DB_INT(tenant_id), DB_STR(status),
 	    DB_INT(f->group_id != 0), DB_INT(f->group_id), DB_INT(f->teacher_id != 0),

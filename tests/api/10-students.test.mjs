@@ -108,6 +108,59 @@ test('the unfiltered total follows every writer, also SQL outside the API', asyn
   assert.equal(await total('deactivated'), 2);
 });
 
+test("a school's total is its own: another school's writes, a refused write and a past-the-end page", async () => {
+  const s = await newSchool('Totalen eigen');
+  const o = await newSchool('Totalen ander');
+  const total = async (x, q = '') => (await x.admin.get(`/api/students?limit=1${q}`)).json.total;
+  const mine = [await mkStudent(s.admin), await mkStudent(s.admin), await mkStudent(s.admin)];
+  assert.equal(await total(s), 3);
+  // Every write route of the other school leaves this one's totals alone.
+  const theirs = [await mkStudent(o.admin), await mkStudent(o.admin)];
+  insertStudents(o.id, 4);
+  assert.equal((await o.admin.post('/api/students/deactivate', { ids: theirs.map((p) => p.id) })).status, 200);
+  assert.equal((await o.admin.post('/api/students/delete', { ids: [theirs[0].id], confirm: true })).status, 200);
+  assert.equal((await o.admin.post('/api/students/reactivate', { ids: [theirs[1].id] })).status, 200);
+  assert.equal(await total(s), 3);
+  assert.equal(await total(s, '&status=deactivated'), 0);
+  assert.equal(await total(o), 5);
+  // A refused set (one unknown id) rolls back, count included.
+  const bad = await s.admin.post('/api/students/deactivate', { ids: [mine[0].id, 999999999] });
+  assert.equal(bad.status, 404, bad.text);
+  assert.equal(await total(s), 3);
+  // PATCH of a name does not move a pupil between the counts.
+  assert.equal((await s.admin.patch(`/api/students/${mine[1].id}`, { roepnaam: 'Anders' })).status, 200);
+  assert.equal(await total(s), 3);
+  // A page past the end has no rows and still the total.
+  const past = await s.admin.get('/api/students?limit=2&offset=10');
+  assert.equal(past.status, 200, past.text);
+  assert.deepEqual(past.json.items, []);
+  assert.equal(past.json.total, 3);
+  // An empty school: 0 without a row in student_counts.
+  const e = await newSchool('Totalen leeg');
+  assert.equal(await total(e), 0);
+  assert.equal(await total(e, '&status=deactivated'), 0);
+});
+
+test('archives and reactivations of one school at the same moment all succeed, totals exact', async () => {
+  const s = await newSchool('Totalen tegelijk');
+  const ids = insertStudents(s.id, 120);
+  let [on, off] = [ids.slice(0, 60), ids.slice(60)];
+  assert.equal((await s.admin.post('/api/students/deactivate', { ids: off })).status, 200);
+  // 60 archives and 60 reactivations of different pupils at once, three
+  // times: the count rows are locked in one order, so none may deadlock.
+  for (let round = 0; round < 3; round++) {
+    const res = await Promise.all([
+      ...on.map((id) => s.admin.post('/api/students/deactivate', { ids: [id] })),
+      ...off.map((id) => s.admin.post('/api/students/reactivate', { ids: [id] })),
+    ]);
+    const bad = res.filter((r) => r.status !== 200);
+    assert.deepEqual(bad.map((r) => r.status), [], bad[0]?.text);
+    [on, off] = [off, on];
+    assert.equal((await s.admin.get('/api/students?limit=1')).json.total, 60);
+    assert.equal((await s.admin.get('/api/students?limit=1&status=deactivated')).json.total, 60);
+  }
+});
+
 test('the list pages stably through every sort order, with a total', async () => {
   const tag = 'Paginaschool';
   for (let i = 0; i < 7; i++) await mkStudent(a.admin, { achternaam: tag, roepnaam: i % 2 ? 'Ab' : 'Ba', jaargroep: String(1 + (i % 3)) });
@@ -130,6 +183,12 @@ test('the list pages stably through every sort order, with a total', async () =>
   assert.deepEqual(ids, [...ids].sort((x, y) => y - x));
   const byName = await a.admin.get(`/api/students?q=${tag}&sort=roepnaam`);
   assert.deepEqual(byName.json.items.map((s) => s.roepnaam), ['Ab', 'Ab', 'Ab', 'Ba', 'Ba', 'Ba', 'Ba']);
+  // A descending order is the exact reverse of its ascending one (one index serves both).
+  for (const col of ['jaargroep', 'geboortedatum', 'deactivated_at', 'achternaam', 'roepnaam']) {
+    const up = (await a.admin.get(`/api/students?q=${tag}&sort=${col}`)).json.items.map((s) => s.id);
+    const down = (await a.admin.get(`/api/students?q=${tag}&sort=-${col}`)).json.items.map((s) => s.id);
+    assert.deepEqual(down, [...up].reverse(), col);
+  }
 });
 
 test('bad list parameters are 400 with the field', async () => {
@@ -150,7 +209,10 @@ test('list items carry their groups of the active school year; group= filters', 
   const res = await a.admin.get(`/api/students?group=${g.id}`);
   assert.equal(res.status, 200, res.text);
   assert.deepEqual(res.json.items.map((s) => s.id), [p.id]);
+  assert.equal(res.json.total, 1);
   assert.deepEqual(res.json.items[0].groups, [{ id: g.id, name: 'Groep 5b', kind: 'stamgroep' }]);
+  // group= with status: the archived member is on the other list.
+  assert.equal((await a.admin.get(`/api/students?group=${g.id}&status=deactivated`)).json.total, 0);
   const all = await a.admin.get('/api/students?q=Groeps');
   assert.deepEqual(all.json.items.find((s) => s.id === other.id).groups, []);
   // Several groups in order (kind, name); a group of another year is not listed.

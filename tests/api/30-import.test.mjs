@@ -286,6 +286,9 @@ test('apply: link by hand, archive leavers, new year active, last year untouched
   // 42 + 6 newcomers - 1 linked by hand = 47 pupils from the LAS, 5 archived.
   assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${aid}`), '48');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${aid} AND status = 'deactivated'`), '5');
+  // The pupil list's totals (kept by triggers, sql/004) follow the apply.
+  assert.equal((await a.admin.get('/api/students?limit=1')).json.total, 43);
+  assert.equal((await a.admin.get('/api/students?limit=1&status=deactivated')).json.total, 5);
   // Saar Dekker kept her id and results, with her new key.
   assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${aid} AND las_key = '${expected.key_changed[0].new}'`), '1');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${aid} AND las_key = '${expected.key_changed[0].old}'`), '0');

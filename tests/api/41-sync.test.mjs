@@ -59,6 +59,11 @@ test('the sync applies changes to linked pupils, keeps leavers and archived pupi
   assert.equal(sqlValue(`SELECT roepnaam FROM students WHERE tenant_id = ${sid} AND las_key = 'LL10101'`), 'Noor');
   assert.equal(sqlValue(`SELECT status FROM students WHERE tenant_id = ${sid} AND las_key = 'LL10102'`), 'deactivated');
   assert.equal(sqlValue(`SELECT status FROM students WHERE tenant_id = ${sid} AND achternaam = 'Handmatig'`), 'active');
+  // The pupil list's totals (kept by triggers, sql/004) follow the SQL above and the sync.
+  for (const status of ['active', 'deactivated']) {
+    assert.equal((await s.admin.get(`/api/students?limit=1&status=${status}`)).json.total,
+      Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid} AND status = '${status}'`)), status);
+  }
   assert.equal((await s.admin.get('/api/imports/current')).json.import, null, 'nothing left in review');
   // Once per school per day: a second run the same day does nothing.
   tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
