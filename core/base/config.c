@@ -37,6 +37,14 @@ static const struct ckey ckeys[] = {
 	S("redis.socket", redis_socket),
 	S("redis.host", redis_host),
 	I("redis.port", redis_port, 1, 65535),
+	/* authenticated and encrypted connections (issue 19) */
+	S("redis.user", redis_user),
+	S("redis.password", redis_password),
+	B("db.tls", db_tls),
+	S("db.tls_ca", db_tls_ca),
+	S("db.tls_cert", db_tls_cert),
+	S("db.tls_key", db_tls_key),
+	S("fcgi.socket_group", fcgi_socket_group),
 	S("smtp.url", smtp_url),
 	S("smtp.from", smtp_from),
 	S("smtp.user", smtp_user),
@@ -312,6 +320,14 @@ config_validate(const struct config *cfg, char *err, size_t errlen)
 	}
 	if (strcmp(cfg->public_scheme, "http") != 0 && strcmp(cfg->public_scheme, "https") != 0) {
 		snprintf(err, errlen, "public.scheme: expected http or https");
+		return TC_INVALID;
+	}
+	if ((cfg->db_tls_cert[0] != '\0') != (cfg->db_tls_key[0] != '\0')) {
+		snprintf(err, errlen, "db.tls_cert and db.tls_key: give both or neither");
+		return TC_INVALID;
+	}
+	if (cfg->redis_user[0] != '\0' && cfg->redis_password[0] == '\0') {
+		snprintf(err, errlen, "redis.user: needs redis.password");
 		return TC_INVALID;
 	}
 	if (strncmp(cfg->fcgi_listen, "unix:", 5) != 0 && strchr(cfg->fcgi_listen, ':') == NULL) {
