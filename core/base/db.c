@@ -166,10 +166,45 @@ db_ping(struct db *db)
 	return mysql_ping(db->my) == 0 ? TC_OK : TC_UNAVAILABLE;
 }
 
+/*
+ * The server's text of an error, or what of it may be logged (issue 19):
+ * texts that quote the values of a row ("Duplicate entry 'ECK-iD' for key
+ * ...", "Incorrect date value: '...'") can hold an ECK-iD, a LAS key or an
+ * e-mail address, so of those only the key or column name is kept.
+ */
+const char *
+db_error_loggable(unsigned int err, const char *msg, char *buf, size_t size)
+{
+	const char *name;
+
+	switch (err) {
+	case 1062:	/* ER_DUP_ENTRY: Duplicate entry '<values>' for key '<name>' */
+	case 1586:	/* ER_DUP_ENTRY_WITH_KEY_NAME */
+		name = msg != NULL ? strstr(msg, "' for key ") : NULL;
+		snprintf(buf, size, "duplicate entry for key %.80s",
+		    name != NULL ? name + 10 : "(unnamed)");
+		return buf;
+	case 1292:	/* ER_TRUNCATED_WRONG_VALUE: Incorrect <type> value: '<value>' ... */
+	case 1366:	/* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD */
+	case 1367:	/* ER_ILLEGAL_VALUE_FOR_TYPE */
+	case 1411:	/* ER_WRONG_VALUE_FOR_TYPE */
+	case 1525:	/* ER_WRONG_VALUE */
+	case 1265:	/* WARN_DATA_TRUNCATED */
+		name = msg != NULL ? strstr(msg, " for column ") : NULL;
+		snprintf(buf, size, "wrong value%.80s", name != NULL ? name : "");
+		return buf;
+	default:
+		return msg;
+	}
+}
+
 /* Maps a server error to a status; drops the connection when it is gone. */
 static tc_status
-db_fail(struct db *db, unsigned int err, const char *what, const char *msg)
+db_fail(struct db *db, unsigned int err, const char *what, const char *text)
 {
+	char safe[160];
+	const char *msg = db_error_loggable(err, text, safe, sizeof(safe));
+
 	db->errors++;
 	if (db_gone(err)) {
 		log_msg(TC_LOG_WARN, &dbctx, "%s: connection lost (%u): %s", what, err, msg);
