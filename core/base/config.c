@@ -45,6 +45,7 @@ static const struct ckey ckeys[] = {
 	S("db.tls_cert", db_tls_cert),
 	S("db.tls_key", db_tls_key),
 	S("fcgi.socket_group", fcgi_socket_group),
+	B("smtp.require_tls", smtp_require_tls),
 	S("smtp.url", smtp_url),
 	S("smtp.from", smtp_from),
 	S("smtp.user", smtp_user),
@@ -99,6 +100,7 @@ config_defaults(struct config *cfg)
 	    "Testcentrum <noreply@testcentrum.invalid>");
 	snprintf(cfg->fcgi_listen, sizeof(cfg->fcgi_listen), "unix:/run/testcentrum/tc-fcgi.sock");
 	cfg->smtp_timeout = 60;
+	cfg->smtp_require_tls = true;	/* issue 19: STARTTLS cannot be stripped */
 	cfg->fcgi_threads = 8;
 	snprintf(cfg->public_scheme, sizeof(cfg->public_scheme), "https");
 	cfg->public_port = 0;

@@ -39,6 +39,7 @@ struct config {
 	char	db_tls_cert[TC_PATH_MAX];
 	char	db_tls_key[TC_PATH_MAX];
 	char	fcgi_socket_group[64];	/* group of tc-fcgi's unix socket (0660) */
+	bool	smtp_require_tls;	/* smtp://: STARTTLS or no mail */
 
 	/* E-mail. */
 	char	smtp_url[TC_CONFIG_VALUE_MAX];

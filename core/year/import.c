@@ -266,7 +266,46 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 		return st;
 	}
 	active_add(kv, t, id, ttl_seconds(cfg));
+	{
+		bool fresh;
+
+		(void)import_fetch_claim(kv, t, id, &fresh);
+	}
 	return import_get(kv, t, id, out);
+}
+
+/* tc:{t}:import-fetching:<id> while a fetch job of the import is queued or
+ * running (issue 19: "Opnieuw proberen" must not queue a second one). */
+static void
+key_fetching(char *buf, size_t size, uint64_t t, const char *id)
+{
+	kv_key(buf, size, t, "import-fetching", id);
+}
+
+tc_status
+import_fetch_claim(struct kv *kv, uint64_t t, const char *id, bool *fresh)
+{
+	char key[TC_KEY_MAX], ttl[16];
+	redisReply *r;
+	tc_status st;
+
+	*fresh = false;
+	key_fetching(key, sizeof(key), t, id);
+	snprintf(ttl, sizeof(ttl), "%d", IMPORT_FETCH_GUARD_SECONDS);
+	if ((st = kv_command(kv, &r, "SET %s 1 NX EX %s", key, ttl)) != TC_OK)
+		return st;
+	*fresh = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	return TC_OK;
+}
+
+void
+import_fetch_release(struct kv *kv, uint64_t t, const char *id)
+{
+	char key[TC_KEY_MAX];
+
+	key_fetching(key, sizeof(key), t, id);
+	(void)kv_exec(kv, "DEL %s", key);
 }
 
 tc_status

@@ -24,6 +24,7 @@
 
 #define IMPORT_ID_LEN	18	/* decimal digits, no leading zero */
 #define IMPORT_FAILED_KEEP_SECONDS 86400	/* staged data of a failed import */
+#define IMPORT_FETCH_GUARD_SECONDS 900	/* a queued fetch blocks a second one this long */
 
 enum import_status {
 	IMPORT_FETCHING = 0,
@@ -74,6 +75,15 @@ int		 import_kind_parse(const char *s);	/* -1 when unknown */
 tc_status	import_start(struct kv *, const struct config *, uint64_t tenant_id, int year,
 		    const char *kind, const char *source, const char *started_by,
 		    uint64_t actor, long long now, struct import_state *out);
+
+/*
+ * One fetch job at a time per import (issue 19): import_start claims it;
+ * "Opnieuw proberen" queues a fetch only when *fresh (no fetch queued or
+ * running, or the last one was queued more than IMPORT_FETCH_GUARD_SECONDS
+ * ago: a job parked as dead); the fetch job releases it when it is done.
+ */
+tc_status	import_fetch_claim(struct kv *, uint64_t tenant_id, const char *id, bool *fresh);
+void		import_fetch_release(struct kv *, uint64_t tenant_id, const char *id);
 
 /* The import id of the school; TC_NOT_FOUND when none is in progress. */
 tc_status	import_current(struct kv *, uint64_t tenant_id, struct import_state *out);
