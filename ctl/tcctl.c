@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit.h"
 #include "ctl.h"
@@ -71,6 +72,22 @@ ctl_kv(struct ctl *c)
 	if (c->kv == NULL)
 		(void)kv_open(&c->cfg, &c->kv);
 	return c->kv;
+}
+
+/* A private key for mutual TLS must not be readable by everyone (issue 19):
+ * 0600, or 0640 with the group of tc-worker. */
+static void
+private_file(const char *opt, const char *path)
+{
+	struct stat sb;
+
+	if (path[0] == '\0')
+		return;		/* clears the field */
+	if (stat(path, &sb) != 0)
+		ctl_usage("--%s: %s: %s", opt, path, strerror(errno));
+	if ((sb.st_mode & (S_IROTH | S_IWOTH)) != 0)
+		ctl_usage("--%s: %s can be read by everyone (mode %04o): chmod o-rwx it first",
+		    opt, path, (unsigned)(sb.st_mode & 07777));
 }
 
 /* Copies an option value into a fixed field, refusing what does not fit. */
@@ -187,7 +204,10 @@ tenant_options(int argc, char **argv, struct tenant *t, const char **keyfile, bo
 		case O_SETID: set_field(t->las_gegevenssetid, sizeof(t->las_gegevenssetid), "las-gegevenssetid", optarg); break;
 		case O_QUOTED: t->las_soapaction_quoted = parse_yesno("las-soapaction-quoted", optarg); break;
 		case O_CERT: set_field(t->las_client_cert, sizeof(t->las_client_cert), "las-client-cert", optarg); break;
-		case O_KEY: set_field(t->las_client_key, sizeof(t->las_client_key), "las-client-key", optarg); break;
+		case O_KEY:
+			private_file("las-client-key", optarg);
+			set_field(t->las_client_key, sizeof(t->las_client_key), "las-client-key", optarg);
+			break;
 		case O_CA: set_field(t->las_ca_file, sizeof(t->las_ca_file), "las-ca-file", optarg); break;
 		case O_SYNC: t->sync_enabled = parse_yesno("sync", optarg); break;
 		case O_ACTIVE: t->active = parse_yesno("active", optarg); break;

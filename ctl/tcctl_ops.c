@@ -6,10 +6,12 @@
 #include "ctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "dailytask.h"
@@ -404,7 +406,13 @@ ctl_las_fetch(struct ctl *c, int argc, char **argv)
 	    year, uwlr_answer_name(res->answer), res->n_groups, res->n_pupils, res->n_teachers,
 	    res->n_warnings, res->bytes);
 	if (out != NULL) {
-		if ((f = fopen(out, "w")) == NULL) {
+		/* Pupils' personal data: the operator's file only (0600, never
+		 * over an existing file, as tcctl export). */
+		int fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+		if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+			if (fd >= 0)
+				close(fd);
 			uwlr_result_free(res);
 			ctl_usage("--out: %s: %s", out, strerror(errno));
 		}

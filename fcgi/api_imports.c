@@ -564,6 +564,7 @@ api_import_retry(struct request *r)
 {
 	struct import_state s;
 	json_t *payload;
+	bool fresh;
 	tc_status st;
 
 	if (!find_import(r, &s))
@@ -571,6 +572,18 @@ api_import_retry(struct request *r)
 	if (s.status != IMPORT_FAILED && s.status != IMPORT_FETCHING) {
 		response_error_with(r, 409, "not_failed", "Alleen een mislukte import kan opnieuw "
 		    "worden geprobeerd.", json_pack("{s:s}", "status", import_status_name(s.status)));
+		return;
+	}
+	/* Still fetching: a fetch is queued or running, and a second one would
+	 * only load the LAS (issue 19); a fetch job lost for good (parked as
+	 * dead, or Redis restarted) no longer holds the claim. */
+	if ((st = import_fetch_claim(r->w->kv, r->tenant.id, s.id, &fresh)) != TC_OK) {
+		response_status(r, st);
+		return;
+	}
+	if (s.status == IMPORT_FETCHING && !fresh) {
+		response_error_with(r, 409, "already_fetching", "De import wordt al opgehaald.",
+		    json_pack("{s:s}", "status", import_status_name(s.status)));
 		return;
 	}
 	if (s.status == IMPORT_FAILED &&

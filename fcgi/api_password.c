@@ -1,4 +1,4 @@
-/* api_password.c - "wachtwoord vergeten": the reset e-mail and its link. */
+/* api_password.c - "wachtwoord vergeten": the reset request and its link. */
 #include "api.h"
 
 #include <stdio.h>
@@ -6,86 +6,62 @@
 #include <string.h>
 
 #include "audit.h"
-#include "mail.h"
+#include "jobqueue.h"
 #include "pwreset.h"
 #include "ratelimit.h"
 #include "response.h"
 #include "session.h"
 #include "user.h"
 
-#define PWRESET_SUBJECT	"Nieuw wachtwoord voor Testcentrum"
-
-/* The link base: <scheme>://<school host>[:port]. */
-static char *
-reset_link(struct request *r, const char *token)
+/*
+ * Counts one request of this client address at this school (issue 19): the
+ * reset request and its confirmation cost the servers a job or a hash, so an
+ * address gets PWRESET_MAX_PER_ADDR of them per window.  true when this one
+ * is one too many (and the answer is sent).
+ */
+static bool
+addr_limited(struct request *r, const char *kind)
 {
-	const struct config *cfg = r->cfg;
-	char port[16] = "";
-
-	if (cfg->public_port > 0 &&
-	    !(cfg->public_port == 80 && strcmp(cfg->public_scheme, "http") == 0) &&
-	    !(cfg->public_port == 443 && strcmp(cfg->public_scheme, "https") == 0))
-		snprintf(port, sizeof(port), ":%d", cfg->public_port);
-	return arena_printf(r->arena, "%s://%s%s/#/wachtwoord/%s", cfg->public_scheme,
-	    r->tenant.host, port, token);
-}
-
-/* Sends the reset e-mail to u.  Failures are logged, never shown: the answer
- * to the browser is the same whatever happens here. */
-static void
-reset_mail(struct request *r, const struct user *u)
-{
-	char token[TC_TOKEN_HEX + 1], err[256];
-	char *link, *text, *html, *ename = NULL, *eschool = NULL, *elink = NULL;
+	char key[TC_KEY_MAX], id[96];
+	bool blocked;
+	int wait;
 	tc_status st;
 
-	if ((st = pwreset_create(r->w->kv, r->tenant.id, u->id, token)) != TC_OK) {
-		log_msg(TC_LOG_ERROR, &r->log, "pwreset: storing a token: %s", status_name(st));
-		return;
+	snprintf(id, sizeof(id), "%.64s", r->remote_addr != NULL ? r->remote_addr : "");
+	if (kv_key(key, sizeof(key), r->tenant.id, kind, id) != 0)
+		st = TC_INTERNAL;
+	else
+		st = ratelimit_hit(r->w->kv, key, PWRESET_MAX_PER_ADDR, PWRESET_ADDR_WINDOW,
+		    &blocked, &wait);
+	if (st != TC_OK) {
+		response_status(r, st);
+		return true;
 	}
-	link = reset_link(r, token);
-	ename = mail_html_escape(u->name);
-	eschool = mail_html_escape(r->tenant.name);
-	elink = link != NULL ? mail_html_escape(link) : NULL;
-	if (link == NULL || ename == NULL || eschool == NULL || elink == NULL)
-		goto out;
-	text = arena_printf(r->arena,
-	    "Beste %s,\n\n"
-	    "Er is gevraagd om een nieuw wachtwoord voor uw account bij Testcentrum "
-	    "(%s).\n\n"
-	    "Kies een nieuw wachtwoord via deze link:\n%s\n\n"
-	    "De link werkt één keer en is een uur geldig. Heeft u dit niet zelf "
-	    "gevraagd? Dan kunt u dit bericht negeren: uw wachtwoord blijft dan "
-	    "hetzelfde.\n\nTestcentrum\n", u->name, r->tenant.name, link);
-	html = arena_printf(r->arena,
-	    "<p>Beste %s,</p>"
-	    "<p>Er is gevraagd om een nieuw wachtwoord voor uw account bij Testcentrum "
-	    "(%s).</p>"
-	    "<p><a href=\"%s\">Kies een nieuw wachtwoord</a></p>"
-	    "<p>De link werkt één keer en is een uur geldig. Heeft u dit niet zelf "
-	    "gevraagd? Dan kunt u dit bericht negeren: uw wachtwoord blijft dan "
-	    "hetzelfde.</p><p>Testcentrum</p>", ename, eschool, elink);
-	if (text == NULL || html == NULL)
-		goto out;
-	st = mail_send(r->cfg, &(struct mail){ u->email, PWRESET_SUBJECT, text, html },
-	    err, sizeof(err));
-	mail_count(r->w->kv, st);
-	if (st != TC_OK)
-		log_msg(TC_LOG_ERROR, &r->log, "pwreset: sending the e-mail of user %llu: %s",
-		    (unsigned long long)u->id, err);
-out:
-	free(ename);
-	free(eschool);
-	free(elink);
+	if (blocked) {
+		char *hdr = arena_printf(r->arena, "Retry-After: %d", wait);
+
+		if (hdr != NULL)
+			response_header(r, hdr);
+		response_error_with(r, 429, "too_many_attempts", "Te veel verzoeken vanaf dit adres. "
+		    "Probeer het later opnieuw.", json_pack("{s:i}", "retry_after", wait));
+		return true;
+	}
+	return false;
 }
 
+/*
+ * POST /api/password-reset {email}.  The same work and the same answer
+ * whether the address exists or not: the request only counts and queues a
+ * job (pwreset_mail, tc-worker); the worker looks the address up and sends
+ * the e-mail.  Nothing here waits for a mail relay.
+ */
 void
 api_password_reset(struct request *r)
 {
 	static const char *const allowed[] = { "email", NULL };
-	char key[TC_KEY_MAX];
+	char key[TC_KEY_MAX], folded[USER_EMAIL_FOLD_SIZE];
 	const char *email;
-	struct user u;
+	json_t *payload;
 	bool blocked;
 	int wait;
 	tc_status st;
@@ -97,28 +73,42 @@ api_password_reset(struct request *r)
 		api_invalid(r, "email", "Vul een geldig e-mailadres in.");
 		return;
 	}
-	if (pwreset_rate_key(key, sizeof(key), r->tenant.id, email) != 0) {
-		response_status(r, TC_INTERNAL);
+	if (addr_limited(r, "pwreset-addr"))
 		return;
-	}
-	if ((st = ratelimit_check(r->w->kv, key, PWRESET_MAX_PER_HOUR, &blocked, &wait)) != TC_OK) {
+	if ((st = user_email_fold(r->w->db, email, folded, sizeof(folded))) != TC_OK) {
 		response_status(r, st);
 		return;
 	}
+	if (pwreset_rate_key(key, sizeof(key), r->tenant.id, folded) != 0) {
+		response_status(r, TC_INTERNAL);
+		return;
+	}
 	/* Every request counts, known address or not: the same answer either way. */
+	if ((st = ratelimit_hit(r->w->kv, key, PWRESET_MAX_PER_HOUR, PWRESET_TTL, &blocked,
+	    &wait)) != TC_OK) {
+		response_status(r, st);
+		return;
+	}
 	if (!blocked) {
-		(void)ratelimit_fail(r->w->kv, key, PWRESET_TTL);
-		st = user_find_by_email(r->w->db, r->tenant.id, email, &u);
-		if (st != TC_OK && st != TC_NOT_FOUND) {
+		payload = json_pack("{s:s}", "email", email);
+		st = payload != NULL ? jobqueue_add(r->w->kv, "pwreset_mail", r->tenant.id, 0, payload,
+		    NULL, 0) : TC_INTERNAL;
+		json_decref(payload);
+		if (st != TC_OK) {
 			response_status(r, st);
 			return;
 		}
-		if (st == TC_OK && u.active)
-			reset_mail(r, &u);
 	}
 	response_json(r, 202, json_pack("{s:s}", "message", "Als dit e-mailadres bij ons "
 	    "bekend is, ontvangt u binnen enkele minuten een e-mail met een link om een nieuw "
 	    "wachtwoord te kiezen."));
+}
+
+static void
+link_gone(struct request *r)
+{
+	response_error(r, 410, "reset_link_invalid", "Deze link is verlopen of al "
+	    "gebruikt. Vraag een nieuwe link aan via \"Wachtwoord vergeten\".");
 }
 
 void
@@ -147,7 +137,19 @@ api_password_reset_confirm(struct request *r)
 		api_invalid(r, "password", msg);
 		return;
 	}
-	/* Hash first: a token is only used up by a request that can succeed. */
+	/* Cheap things first (issue 19): the address's count and the token,
+	 * before Argon2id spends 64 MiB and a core on the password. */
+	if (addr_limited(r, "pwreset-confirm-addr"))
+		return;
+	if ((st = pwreset_peek(r->w->kv, r->tenant.id, token)) != TC_OK) {
+		if (st == TC_NOT_FOUND)
+			link_gone(r);
+		else
+			response_status(r, st);
+		return;
+	}
+	/* Hash before taking: a token is only used up by a request that can
+	 * succeed (a password the hasher refuses keeps the link working). */
 	if ((st = password_hash(password, hash)) != TC_OK) {
 		if (st == TC_INVALID)
 			api_invalid(r, "password", "Dit wachtwoord kan niet worden gebruikt.");
@@ -162,8 +164,7 @@ api_password_reset_confirm(struct request *r)
 			st = TC_NOT_FOUND;
 	}
 	if (st == TC_NOT_FOUND) {
-		response_error(r, 410, "reset_link_invalid", "Deze link is verlopen of al "
-		    "gebruikt. Vraag een nieuwe link aan via \"Wachtwoord vergeten\".");
+		link_gone(r);
 		return;
 	}
 	if (st != TC_OK || (st = user_set_password(r->w->db, r->tenant.id, u.id, hash)) != TC_OK) {

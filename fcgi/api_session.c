@@ -44,13 +44,22 @@ school_json(const struct tenant *t)
 	return json_pack("{s:s, s:s}", "slug", t->slug, "name", t->name);
 }
 
-/* Rate-limit keys: per account at this school, and per client address. */
-static void
+/* Rate-limit keys: per account at this school (the address as the lookup
+ * compares it, so "Jan@X.nl " counts with "jan@x.nl"), and per client
+ * address. */
+static tc_status
 login_keys(const struct request *r, const char *email, char *acct, size_t asize, char *addr,
     size_t bsize)
 {
-	ratelimit_email_key(acct, asize, r->tenant.id, "login-fail", email);
+	char folded[USER_EMAIL_FOLD_SIZE];
+	tc_status st;
+
+	if ((st = user_email_fold(r->w->db, email, folded, sizeof(folded))) != TC_OK)
+		return st;
+	if (ratelimit_email_key(acct, asize, r->tenant.id, "login-fail", folded) != 0)
+		return TC_INTERNAL;
 	snprintf(addr, bsize, "tc:login-fail-addr:%.64s", r->remote_addr);
+	return TC_OK;
 }
 
 static void
@@ -87,15 +96,18 @@ api_session_create(struct request *r)
 		response_error(r, 400, "invalid", "Vul een e-mailadres en een wachtwoord in.");
 		return;
 	}
-	login_keys(r, email, acct, sizeof(acct), addr, sizeof(addr));
-	if ((st = ratelimit_check(r->w->kv, acct, cfg->login_max_failures, &blocked, &wait)) != TC_OK ||
-	    (!blocked && (st = ratelimit_check(r->w->kv, addr, cfg->login_max_failures_addr,
-	    &blocked, &wait2)) != TC_OK)) {
+	/* Count first, in one atomic step per counter, then verify: parallel
+	 * guesses cannot all pass a check before any of them is counted. */
+	if ((st = login_keys(r, email, acct, sizeof(acct), addr, sizeof(addr))) != TC_OK ||
+	    (st = ratelimit_hit(r->w->kv, acct, cfg->login_max_failures, cfg->login_window,
+	    &blocked, &wait)) != TC_OK ||
+	    (!blocked && (st = ratelimit_hit(r->w->kv, addr, cfg->login_max_failures_addr,
+	    cfg->login_window, &blocked, &wait2)) != TC_OK)) {
 		response_status(r, st);
 		return;
 	}
 	if (blocked) {
-		login_refused(r, wait > 0 ? wait : wait2);
+		login_refused(r, wait2 > 0 ? wait2 : wait);
 		return;
 	}
 	st = user_find_by_email(r->w->db, r->tenant.id, email, &u);
@@ -107,20 +119,21 @@ api_session_create(struct request *r)
 	/* One Argon2id verification on every path: same answer, same time. */
 	ok = password_verify(found ? u.password_hash : NULL, password) && found;
 	if (!ok) {
-		(void)ratelimit_fail(r->w->kv, acct, cfg->login_window);
-		(void)ratelimit_fail(r->w->kv, addr, cfg->login_window);
 		response_error(r, 401, "invalid_credentials", "E-mailadres of wachtwoord onjuist.");
 		return;
 	}
+	/* A login that succeeds is no failure: it clears the account's count
+	 * and takes its attempt back from the address's. */
+	(void)ratelimit_undo(r->w->kv, addr);
 	(void)ratelimit_clear(r->w->kv, acct);
 	if ((st = session_create(r->w->kv, cfg, r->tenant.id, u.id, u.role, token, &s)) != TC_OK) {
 		response_status(r, st);
 		return;
 	}
 	(void)audit_write(r->w->db, r->tenant.id, AUDIT_USER, u.id, "login", "user", NULL, 1);
-	cookie = arena_printf(r->arena, "Set-Cookie: tc_session=%s; Path=/; HttpOnly; "
-	    "SameSite=Lax; Max-Age=%d%s", token, cfg->session_absolute,
-	    cfg->session_secure_cookie ? "; Secure" : "");
+	cookie = arena_printf(r->arena, "Set-Cookie: %s=%s; Path=/; HttpOnly; "
+	    "SameSite=Lax; Max-Age=%d%s", request_session_cookie(cfg), token,
+	    cfg->session_absolute, cfg->session_secure_cookie ? "; Secure" : "");
 	if (cookie == NULL) {
 		response_status(r, TC_INTERNAL);
 		return;
@@ -133,13 +146,18 @@ api_session_create(struct request *r)
 void
 api_session_delete(struct request *r)
 {
+	char *cookie;
 	tc_status st;
 
 	if ((st = session_destroy(r->w->kv, r->tenant.id, r->session_token)) != TC_OK) {
 		response_status(r, st);
 		return;
 	}
-	response_header(r, "Set-Cookie: tc_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	cookie = arena_printf(r->arena, "Set-Cookie: %s=; Path=/; HttpOnly; SameSite=Lax; "
+	    "Max-Age=0%s", request_session_cookie(r->cfg),
+	    r->cfg->session_secure_cookie ? "; Secure" : "");
+	if (cookie != NULL)
+		response_header(r, cookie);
 	response_json(r, 200, json_pack("{s:b}", "logged_out", 1));
 }
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <getopt.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -99,23 +100,47 @@ thread_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The FastCGI socket (issue 19): whoever can write to it can forge the client
+ * address and the school host, so a unix socket is 0660, created so (umask,
+ * no window at 0666), and given to fcgi.socket_group, the group nginx's
+ * workers run in.  A TCP listener on all addresses is warned about: it
+ * belongs on a private address behind a firewall (docs/operations.md).
+ */
 static int
-open_listener(const char *listen)
+open_listener(const struct config *cfg)
 {
+	const char *listen = cfg->fcgi_listen;
 	int fd;
 
 	if (strncmp(listen, "unix:", 5) == 0) {
 		const char *path = listen + 5;
+		struct group *gr = NULL;
+		mode_t old;
 
+		if (cfg->fcgi_socket_group[0] != '\0' &&
+		    (gr = getgrnam(cfg->fcgi_socket_group)) == NULL) {
+			fprintf(stderr, "tc-fcgi: fcgi.socket_group: no group \"%s\"\n",
+			    cfg->fcgi_socket_group);
+			return -1;
+		}
 		unlink(path);
+		old = umask(0117);
 		fd = FCGX_OpenSocket(path, 1024);
-		if (fd >= 0 && chmod(path, 0666) != 0) {
+		umask(old);
+		if (fd >= 0 && ((gr != NULL && chown(path, (uid_t)-1, gr->gr_gid) != 0) ||
+		    chmod(path, 0660) != 0)) {
 			close(fd);
 			return -1;
 		}
 		return fd;
 	}
 	/* host:port; libfcgi takes ":port" for all addresses or "host:port". */
+	if (listen[0] == ':' || strncmp(listen, "0.0.0.0:", 8) == 0 ||
+	    strncmp(listen, "*:", 2) == 0 || strncmp(listen, "[::]:", 5) == 0)
+		log_msg(TC_LOG_WARN, &mainctx, "fcgi.listen %s: FastCGI on all addresses; anyone "
+		    "who reaches it can forge the client address and the school: listen on a "
+		    "private address behind a firewall", listen);
 	return FCGX_OpenSocket(listen, 1024);
 }
 
@@ -184,6 +209,13 @@ main(int argc, char *argv[])
 		fprintf(stderr, "tc-fcgi: %s\n", err);
 		return 1;
 	}
+	/* The web tier never decrypts a LAS key (issue 19): only tc-worker and
+	 * tcctl call the LAS, so a compromised tc-fcgi must not hold the key. */
+	if (cfg.secret_key_file[0] != '\0') {
+		fprintf(stderr, "tc-fcgi: secret.key_file: tc-fcgi must not hold the key of the LAS "
+		    "keys; leave it out of tc-fcgi's configuration (or set TC_SECRET_KEY_FILE=)\n");
+		return 1;
+	}
 	if (check_only) {
 		printf("tc-fcgi: configuration ok\n");
 		return 0;
@@ -211,7 +243,7 @@ main(int argc, char *argv[])
 	srv.cfg = &cfg;
 	atomic_init(&srv.stopping, false);
 	atomic_init(&srv.busy, 0);
-	if ((srv.listen_fd = open_listener(cfg.fcgi_listen)) < 0) {
+	if ((srv.listen_fd = open_listener(&cfg)) < 0) {
 		fprintf(stderr, "tc-fcgi: cannot listen on %s: %s\n", cfg.fcgi_listen,
 		    strerror(errno));
 		return 1;

@@ -168,8 +168,14 @@ request_init(struct request *r, FCGX_Request *f, struct worker *w, struct arena 
 	cookies = env(f, "HTTP_COOKIE");
 	if (strlen(cookies) > TC_COOKIE_MAX)
 		return TC_INVALID;
-	r->session_token = request_cookie(a, cookies, "tc_session");
+	r->session_token = request_cookie(a, cookies, request_session_cookie(r->cfg));
 	return TC_OK;
+}
+
+const char *
+request_session_cookie(const struct config *cfg)
+{
+	return cfg->session_secure_cookie ? "__Host-tc_session" : "tc_session";
 }
 
 const char *

@@ -103,6 +103,15 @@ const char	*request_param(const struct request *, const char *name);
 tc_status	request_parse_query(struct arena *, const char *query, struct param *params,
 		    size_t max, size_t *n);
 
+/*
+ * The session cookie's name (issue 19): "__Host-tc_session" when it is sent
+ * with Secure (session.secure_cookie): the browser then takes it only from
+ * HTTPS, for exactly this host, Path=/ and without Domain, so a sibling host
+ * cannot plant or shadow it.  Browsers refuse a __Host- cookie without
+ * Secure, so the plain-HTTP tests (secure_cookie = no) use "tc_session".
+ */
+const char	*request_session_cookie(const struct config *);
+
 /* Finds cookie name in a Cookie header; returns an arena copy or NULL. */
 const char	*request_cookie(struct arena *, const char *header, const char *name);
 

@@ -22,6 +22,7 @@
 #include "tenant.h"
 #include "year.h"
 
+#include "pwreset_mail.h"
 #include "reminder.h"
 #include "sync.h"
 
@@ -62,6 +63,9 @@ job_import_fetch(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	st = import_job_fetch(w->db, w->kv, w->cfg, j->tenant, id, &w->log);
 	if (strcmp(s.source, "las") == 0 && t->las_url[0] != '\0')
 		lasslot_give(w->kv, t->las_url, j->id);
+	/* Done (review or failed): "Opnieuw proberen" may queue the next one. */
+	if (st != TC_UNAVAILABLE && st != TC_CONFLICT)
+		import_fetch_release(w->kv, j->tenant, id);
 	if (st != TC_OK)
 		snprintf(err, errlen, "fetch: %s", status_name(st));
 	return st;
@@ -148,6 +152,7 @@ static const struct {
 	{ "import_apply", job_import_apply, true },
 	{ "auto_activate", job_auto_activate, false },
 	{ "reminder", job_reminder, false },
+	{ "pwreset_mail", job_pwreset_mail, false },
 	{ "sync", job_sync, true },
 };
 

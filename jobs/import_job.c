@@ -178,9 +178,14 @@ import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 	if (st != TC_OK)
 		return st;
 	(void)import_set_progress(kv, tid, id, FETCH_STEPS, FETCH_STEPS);
-	/* Cancelled meanwhile: the transition fails and the data expires. */
-	if (import_transition(kv, tid, id, IMPORT_FETCHING, IMPORT_REVIEW) != TC_OK)
+	/* Cancelled meanwhile: what was just staged goes at once (issue 19). */
+	if (import_transition(kv, tid, id, IMPORT_FETCHING, IMPORT_REVIEW) != TC_OK) {
 		log_msg(TC_LOG_INFO, lc, "import %s left fetching while it ran", id);
+		import_drop_staged(kv, tid, id);
+		return TC_OK;
+	}
+	/* An uploaded file holds every pupil; staged, it is not needed. */
+	import_drop_file(kv, tid, id);
 	log_msg(TC_LOG_INFO, lc, "import %s ready for review", id);
 	return TC_OK;
 }

@@ -6,7 +6,8 @@
 #include <string.h>
 
 enum {
-	SQL_INSERT, SQL_BY_EMAIL, SQL_BY_ID, SQL_LIST, SQL_SET_STATUS, SQL_SET_PASSWORD
+	SQL_INSERT, SQL_BY_EMAIL, SQL_BY_ID, SQL_LIST, SQL_SET_STATUS, SQL_SET_PASSWORD,
+	SQL_FOLD
 };
 
 #define USER_COLS "id, tenant_id, email, name, role, status, password_hash"
@@ -19,6 +20,10 @@ static const char *const sql[] = {
 	[SQL_LIST] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ? ORDER BY email",
 	[SQL_SET_STATUS] = "UPDATE users SET status = ? WHERE tenant_id = ? AND id = ?",
 	[SQL_SET_PASSWORD] = "UPDATE users SET password_hash = ? WHERE tenant_id = ? AND id = ?",
+	/* users.email's collation, as "email = ?" compares (PAD SPACE: trailing
+	 * spaces do not count), no table: the school is in the caller's key. */
+	[SQL_FOLD] = "SELECT SHA2(WEIGHT_STRING(RTRIM(CONVERT(? USING utf8mb4))"
+	    " COLLATE utf8mb4_uca1400_ai_ci), 256)",
 };
 
 bool
@@ -149,4 +154,33 @@ user_set_password(struct db *db, uint64_t tenant_id, uint64_t id, const char *ha
 {
 	return db_exec(db, sql[SQL_SET_PASSWORD], DB_ARGS(DB_STR(hash), DB_INT(tenant_id),
 	    DB_INT(id)), NULL, NULL);
+}
+
+struct fold_ctx {
+	char	*out;
+	size_t	 size;
+	bool	 found;
+};
+
+static tc_status
+fold_row(void *arg, const struct db_row *r)
+{
+	struct fold_ctx *f = arg;
+
+	if (r->vals[0] == NULL || strlen(r->vals[0]) >= f->size)
+		return TC_INTERNAL;
+	snprintf(f->out, f->size, "%s", r->vals[0]);
+	f->found = true;
+	return TC_OK;
+}
+
+tc_status
+user_email_fold(struct db *db, const char *email, char *out, size_t size)
+{
+	struct fold_ctx f = { out, size, false };
+	tc_status st;
+
+	if ((st = db_query(db, sql[SQL_FOLD], DB_ARGS(DB_STR(email)), fold_row, &f)) != TC_OK)
+		return st;
+	return f.found ? TC_OK : TC_INTERNAL;
 }

@@ -33,6 +33,14 @@ bool		user_role_valid(const char *role);
 tc_status	user_add(struct db *, uint64_t tenant_id, const char *email, const char *name,
 		    const char *role, const char *hash, uint64_t *id);
 
+/*
+ * The address as user_find_by_email compares it (issue 19): a SHA-256 (64 hex
+ * characters, size at least 65) of its collation weights, so that case,
+ * accents and trailing spaces give the same text.  For rate-limit counters.
+ */
+#define USER_EMAIL_FOLD_SIZE	65
+tc_status	user_email_fold(struct db *, const char *email, char *out, size_t size);
+
 tc_status	user_find_by_email(struct db *, uint64_t tenant_id, const char *email,
 		    struct user *out);
 tc_status	user_get(struct db *, uint64_t tenant_id, uint64_t id, struct user *out);

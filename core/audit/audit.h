@@ -16,7 +16,9 @@
 enum audit_actor { AUDIT_USER, AUDIT_SYSTEM, AUDIT_OPERATOR };
 
 /* Writes one entry.  ids is a comma-separated list of ids (may be NULL).
- * Runs inside the caller's transaction when one is open. */
+ * Runs inside the caller's transaction when one is open.  An operator's entry
+ * without an actor_id gets the Unix uid that ran the command (SUDO_UID when
+ * run through sudo): who it was, as an id. */
 tc_status	audit_write(struct db *, uint64_t tenant_id, enum audit_actor, uint64_t actor_id,
 		    const char *action, const char *object_kind, const char *ids,
 		    unsigned long count);

@@ -38,6 +38,15 @@ static const struct ckey ckeys[] = {
 	S("redis.socket", redis_socket),
 	S("redis.host", redis_host),
 	I("redis.port", redis_port, 1, 65535),
+	/* authenticated and encrypted connections (issue 19) */
+	S("redis.user", redis_user),
+	S("redis.password", redis_password),
+	B("db.tls", db_tls),
+	S("db.tls_ca", db_tls_ca),
+	S("db.tls_cert", db_tls_cert),
+	S("db.tls_key", db_tls_key),
+	S("fcgi.socket_group", fcgi_socket_group),
+	B("smtp.require_tls", smtp_require_tls),
 	S("smtp.url", smtp_url),
 	S("smtp.from", smtp_from),
 	S("smtp.user", smtp_user),
@@ -107,6 +116,7 @@ config_defaults(struct config *cfg)
 	cfg->smtp_low_speed_seconds = 45;
 	cfg->las_low_speed_bytes = 1000;
 	cfg->las_low_speed_seconds = 45;
+	cfg->smtp_require_tls = true;	/* issue 19: STARTTLS cannot be stripped */
 	cfg->fcgi_threads = 8;
 	snprintf(cfg->public_scheme, sizeof(cfg->public_scheme), "https");
 	cfg->public_port = 0;
@@ -382,6 +392,14 @@ config_validate(const struct config *cfg, char *err, size_t errlen)
 	}
 	if (strcmp(cfg->public_scheme, "http") != 0 && strcmp(cfg->public_scheme, "https") != 0) {
 		snprintf(err, errlen, "public.scheme: expected http or https");
+		return TC_INVALID;
+	}
+	if ((cfg->db_tls_cert[0] != '\0') != (cfg->db_tls_key[0] != '\0')) {
+		snprintf(err, errlen, "db.tls_cert and db.tls_key: give both or neither");
+		return TC_INVALID;
+	}
+	if (cfg->redis_user[0] != '\0' && cfg->redis_password[0] == '\0') {
+		snprintf(err, errlen, "redis.user: needs redis.password");
 		return TC_INVALID;
 	}
 	if (strncmp(cfg->fcgi_listen, "unix:", 5) != 0 && strchr(cfg->fcgi_listen, ':') == NULL) {

@@ -28,6 +28,19 @@ struct config {
 	char	redis_host[TC_HOST_MAX + 1];
 	int	redis_port;
 
+	/* Who connects (issue 19): Redis ACL user and password (AUTH after
+	 * every connect), MariaDB over TLS with the server's certificate
+	 * verified against db_tls_ca (empty: the system's CAs) and an optional
+	 * client certificate. */
+	char	redis_user[64];
+	char	redis_password[TC_CONFIG_VALUE_MAX];
+	bool	db_tls;
+	char	db_tls_ca[TC_PATH_MAX];
+	char	db_tls_cert[TC_PATH_MAX];
+	char	db_tls_key[TC_PATH_MAX];
+	char	fcgi_socket_group[64];	/* group of tc-fcgi's unix socket (0660) */
+	bool	smtp_require_tls;	/* smtp://: STARTTLS or no mail */
+
 	/* E-mail. */
 	char	smtp_url[TC_CONFIG_VALUE_MAX];
 	char	smtp_from[TC_CONFIG_VALUE_MAX];

@@ -47,6 +47,34 @@ db_disconnect(struct db *db)
 	db->in_tx = false;
 }
 
+/*
+ * TLS to MariaDB (issue 19), kept apart from the connect path so that it goes
+ * with whichever server that path picks.  With db.tls the connection is TLS
+ * or nothing (MYSQL_OPT_SSL_ENFORCE), and the server's certificate must be
+ * signed by db.tls_ca (empty: the system's CAs) and name the host connected
+ * to (MYSQL_OPT_SSL_VERIFY_SERVER_CERT); db.tls_cert/db.tls_key give a client
+ * certificate for accounts created REQUIRE X509.  Over a unix socket TLS is
+ * not used (the server counts a socket as secure).
+ */
+static int
+db_tls_options(MYSQL *my, const struct config *cfg)
+{
+	my_bool on = 1;
+
+	if (!cfg->db_tls || cfg->db_socket[0] != '\0')
+		return 0;
+	if (mysql_optionsv(my, MYSQL_OPT_SSL_ENFORCE, &on) != 0 ||
+	    mysql_optionsv(my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on) != 0)
+		return -1;
+	if (cfg->db_tls_ca[0] != '\0' && mysql_optionsv(my, MYSQL_OPT_SSL_CA, cfg->db_tls_ca) != 0)
+		return -1;
+	if (cfg->db_tls_cert[0] != '\0' &&
+	    (mysql_optionsv(my, MYSQL_OPT_SSL_CERT, cfg->db_tls_cert) != 0 ||
+	    mysql_optionsv(my, MYSQL_OPT_SSL_KEY, cfg->db_tls_key) != 0))
+		return -1;
+	return 0;
+}
+
 static tc_status
 db_connect(struct db *db)
 {
@@ -64,6 +92,11 @@ db_connect(struct db *db)
 	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET time_zone = '+00:00', collation_connection = 'utf8mb4_uca1400_ai_ci'");
+	if (db_tls_options(my, cfg) != 0) {
+		log_msg(TC_LOG_ERROR, &dbctx, "TLS options refused by the client library");
+		mysql_close(my);
+		return TC_INTERNAL;
+	}
 	if (mysql_real_connect(my,
 	    cfg->db_socket[0] != '\0' ? NULL : cfg->db_host,
 	    cfg->db_user, cfg->db_password, cfg->db_name,
@@ -133,10 +166,45 @@ db_ping(struct db *db)
 	return mysql_ping(db->my) == 0 ? TC_OK : TC_UNAVAILABLE;
 }
 
+/*
+ * The server's text of an error, or what of it may be logged (issue 19):
+ * texts that quote the values of a row ("Duplicate entry 'ECK-iD' for key
+ * ...", "Incorrect date value: '...'") can hold an ECK-iD, a LAS key or an
+ * e-mail address, so of those only the key or column name is kept.
+ */
+const char *
+db_error_loggable(unsigned int err, const char *msg, char *buf, size_t size)
+{
+	const char *name;
+
+	switch (err) {
+	case 1062:	/* ER_DUP_ENTRY: Duplicate entry '<values>' for key '<name>' */
+	case 1586:	/* ER_DUP_ENTRY_WITH_KEY_NAME */
+		name = msg != NULL ? strstr(msg, "' for key ") : NULL;
+		snprintf(buf, size, "duplicate entry for key %.80s",
+		    name != NULL ? name + 10 : "(unnamed)");
+		return buf;
+	case 1292:	/* ER_TRUNCATED_WRONG_VALUE: Incorrect <type> value: '<value>' ... */
+	case 1366:	/* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD */
+	case 1367:	/* ER_ILLEGAL_VALUE_FOR_TYPE */
+	case 1411:	/* ER_WRONG_VALUE_FOR_TYPE */
+	case 1525:	/* ER_WRONG_VALUE */
+	case 1265:	/* WARN_DATA_TRUNCATED */
+		name = msg != NULL ? strstr(msg, " for column ") : NULL;
+		snprintf(buf, size, "wrong value%.80s", name != NULL ? name : "");
+		return buf;
+	default:
+		return msg;
+	}
+}
+
 /* Maps a server error to a status; drops the connection when it is gone. */
 static tc_status
-db_fail(struct db *db, unsigned int err, const char *what, const char *msg)
+db_fail(struct db *db, unsigned int err, const char *what, const char *text)
 {
+	char safe[160];
+	const char *msg = db_error_loggable(err, text, safe, sizeof(safe));
+
 	db->errors++;
 	if (db_gone(err)) {
 		log_msg(TC_LOG_WARN, &dbctx, "%s: connection lost (%u): %s", what, err, msg);

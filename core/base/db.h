@@ -85,4 +85,11 @@ tc_status	db_run_script(struct db *, const char *sql, char *err, size_t errlen);
 /* Counts of reconnects and errors since start, for /metrics. */
 void		db_counters(const struct db *, uint64_t *reconnects, uint64_t *errors);
 
+/*
+ * What of a server error's text may be logged (issue 19): for the errors
+ * whose text quotes a row's values (duplicate key, wrong value) only the key
+ * or column name, written into buf; any other text is msg itself.
+ */
+const char	*db_error_loggable(unsigned int err, const char *msg, char *buf, size_t size);
+
 #endif

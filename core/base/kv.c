@@ -19,6 +19,40 @@ struct kv {
 
 static const struct log_ctx kvctx = { NULL, NULL, "redis" };
 
+/*
+ * Authenticates a fresh connection (issue 19): AUTH user password (a Redis 6+
+ * ACL user) or AUTH password (requirepass), when redis.password is set.  Kept
+ * apart from the connect path so that it goes with whichever server that path
+ * finds (a Sentinel's master, a failover's new one).  The password is never
+ * logged.  hiredis 0.14 (Debian bookworm) has no TLS: docs/operations.md,
+ * "Redis over TLS", puts a TLS tunnel (stunnel) on the application host.
+ */
+static tc_status
+kv_auth(const struct config *cfg, redisContext *c)
+{
+	redisReply *r;
+	tc_status st = TC_OK;
+
+	if (cfg->redis_password[0] == '\0')
+		return TC_OK;
+	if (cfg->redis_user[0] != '\0')
+		r = redisCommand(c, "AUTH %s %s", cfg->redis_user, cfg->redis_password);
+	else
+		r = redisCommand(c, "AUTH %s", cfg->redis_password);
+	if (r == NULL) {
+		log_msg(TC_LOG_WARN, &kvctx, "AUTH failed: %s", c->errstr);
+		return TC_UNAVAILABLE;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		/* WRONGPASS or an ACL error: the server's words name no secret. */
+		log_msg(TC_LOG_ERROR, &kvctx, "AUTH refused for user \"%s\": %.120s",
+		    cfg->redis_user[0] != '\0' ? cfg->redis_user : "default", r->str);
+		st = TC_UNAVAILABLE;
+	}
+	freeReplyObject(r);
+	return st;
+}
+
 static tc_status
 kv_connect(struct kv *kv)
 {
@@ -38,6 +72,11 @@ kv_connect(struct kv *kv)
 		return TC_UNAVAILABLE;
 	}
 	redisSetTimeout(c, io);
+	if (kv_auth(kv->cfg, c) != TC_OK) {
+		redisFree(c);
+		kv->errors++;
+		return TC_UNAVAILABLE;
+	}
 	kv->ctx = c;
 	return TC_OK;
 }

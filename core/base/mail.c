@@ -76,11 +76,15 @@ mail_init(void)
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? TC_OK : TC_INTERNAL;
 }
 
-/* STARTTLS when offered, required when a login is to be sent. */
+/* STARTTLS required (smtp.require_tls, default yes: a relay whose offer of
+ * STARTTLS was stripped by someone in the middle gets nothing, issue 19),
+ * and always when a login is to be sent; "when offered" only with
+ * smtp.require_tls = no (a test relay without TLS). */
 static long
 mail_tls(const struct config *cfg)
 {
-	return cfg->smtp_user[0] != '\0' ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY;
+	return cfg->smtp_require_tls || cfg->smtp_user[0] != '\0' ? (long)CURLUSESSL_ALL :
+	    (long)CURLUSESSL_TRY;
 }
 
 /*

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "audit.h"
+#include "import.h"
+#include "syncpoints.h"
 
 /* --- statements ----------------------------------------------------------- */
 
@@ -562,5 +564,8 @@ forget_students(struct kv *kv, uint64_t tenant_id, const struct idlist *ids)
 			return st;
 		freeReplyObject(reply);
 	}
-	return TC_OK;
+	/* What an import in progress and the last sync keep of them (issue 19). */
+	if ((st = import_forget_students(kv, tenant_id, ids)) != TC_OK)
+		return st;
+	return syncpoints_forget(kv, tenant_id, ids);
 }

@@ -284,6 +284,9 @@ fail:
 
 /* ---- address policy --------------------------------------------------- */
 
+/* IPv4 special-use ranges (IANA registry, RFC 6890 and later) that never
+ * host a LAS: this host, private, shared, link-local, documentation,
+ * benchmarking, protocol assignments, 6to4 relays, multicast and reserved. */
 static bool
 v4_private(const unsigned char *a)
 {
@@ -293,6 +296,11 @@ v4_private(const unsigned char *a)
 	    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
 	    (a[0] == 192 && a[1] == 168) ||
 	    (a[0] == 192 && a[1] == 0 && a[2] == 0) ||	/* 192.0.0/24 */
+	    (a[0] == 192 && a[1] == 0 && a[2] == 2) ||	/* 192.0.2/24 TEST-NET-1 */
+	    (a[0] == 192 && a[1] == 88 && a[2] == 99) ||	/* 192.88.99/24 6to4 relay */
+	    (a[0] == 198 && (a[1] & 0xfe) == 18) ||	/* 198.18/15 benchmarking */
+	    (a[0] == 198 && a[1] == 51 && a[2] == 100) ||	/* 198.51.100/24 TEST-NET-2 */
+	    (a[0] == 203 && a[1] == 0 && a[2] == 113) ||	/* 203.0.113/24 TEST-NET-3 */
 	    a[0] >= 224;				/* multicast, reserved, broadcast */
 }
 
@@ -317,7 +325,25 @@ uwlr_addr_is_private(const struct sockaddr *sa, size_t len)
 		    (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) ||	/* fec0::/10 */
 		    a[0] == 0xff ||				/* multicast */
 		    (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b &&
-		     v4_private(a + 12));			/* NAT64 of a private v4 */
+		     a[4] == 0x00 && a[5] == 0x01) ||		/* 64:ff9b:1::/48 local NAT64 */
+		    (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b &&
+		     v4_private(a + 12)) ||			/* NAT64 of a private v4 */
+		    (a[0] == 0x01 && a[1] == 0x00 && memcmp(a + 2, zero, 6) == 0) ||
+							/* 100::/64 discard-only */
+		    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00) ||
+							/* 2001::/32 Teredo */
+		    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x02 &&
+		     a[4] == 0x00 && a[5] == 0x00) ||		/* 2001:2::/48 benchmarking */
+		    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 &&
+		     ((a[3] & 0xf0) == 0x10 || (a[3] & 0xf0) == 0x20)) ||
+							/* 2001:10::/28, 2001:20::/28 ORCHID */
+		    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) ||
+							/* 2001:db8::/32 documentation */
+		    (a[0] == 0x20 && a[1] == 0x02 && v4_private(a + 2)) ||
+							/* 6to4 of a private v4 */
+		    (a[0] == 0x3f && a[1] == 0xff && (a[2] & 0xf0) == 0x00) ||
+							/* 3fff::/20 documentation */
+		    (a[0] == 0x5f && a[1] == 0x00);		/* 5f00::/16 SRv6 SIDs */
 	}
 	return true;	/* anything else (AF_UNIX, ...) is never a LAS */
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "idlist.h"
 #include "limits.h"
 
 static const char *const status_names[IMPORT_STATUS_MAX] = {
@@ -265,7 +266,46 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 		return st;
 	}
 	active_add(kv, t, id, ttl_seconds(cfg));
+	{
+		bool fresh;
+
+		(void)import_fetch_claim(kv, t, id, &fresh);
+	}
 	return import_get(kv, t, id, out);
+}
+
+/* tc:{t}:import-fetching:<id> while a fetch job of the import is queued or
+ * running (issue 19: "Opnieuw proberen" must not queue a second one). */
+static void
+key_fetching(char *buf, size_t size, uint64_t t, const char *id)
+{
+	kv_key(buf, size, t, "import-fetching", id);
+}
+
+tc_status
+import_fetch_claim(struct kv *kv, uint64_t t, const char *id, bool *fresh)
+{
+	char key[TC_KEY_MAX], ttl[16];
+	redisReply *r;
+	tc_status st;
+
+	*fresh = false;
+	key_fetching(key, sizeof(key), t, id);
+	snprintf(ttl, sizeof(ttl), "%d", IMPORT_FETCH_GUARD_SECONDS);
+	if ((st = kv_command(kv, &r, "SET %s 1 NX EX %s", key, ttl)) != TC_OK)
+		return st;
+	*fresh = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	return TC_OK;
+}
+
+void
+import_fetch_release(struct kv *kv, uint64_t t, const char *id)
+{
+	char key[TC_KEY_MAX];
+
+	key_fetching(key, sizeof(key), t, id);
+	(void)kv_exec(kv, "DEL %s", key);
 }
 
 tc_status
@@ -350,6 +390,8 @@ import_set_progress(struct kv *kv, uint64_t t, const char *id, long done, long t
 	return kv_exec(kv, "HSET %s progress_done %s progress_total %s", key, d, n);
 }
 
+static void	shorten_staged(struct kv *, uint64_t, const char *, long);
+
 tc_status
 import_fail(struct kv *kv, uint64_t t, const char *id, const char *code, const char *message,
     const char *las_message)
@@ -363,9 +405,52 @@ import_fail_to(struct kv *kv, uint64_t t, const char *id, enum import_status sta
 {
 	char key[TC_KEY_MAX];
 
+	tc_status st;
+
 	key_state(key, sizeof(key), t, id);
-	return kv_exec(kv, "HSET %s status %s error_code %s error_message %s las_message %s",
+	st = kv_exec(kv, "HSET %s status %s error_code %s error_message %s las_message %s",
 	    key, import_status_name(status), code, message, las_message != NULL ? las_message : "");
+	/* What a failed import staged (an uploaded file, records of an earlier
+	 * fetch, choices) holds pupils' data: a day for "Opnieuw proberen",
+	 * not import.ttl_days (issue 19). */
+	if (st == TC_OK && status == IMPORT_FAILED)
+		shorten_staged(kv, t, id, IMPORT_FAILED_KEEP_SECONDS);
+	return st;
+}
+
+/* EXPIRE ... LT of every staged key of the import: never longer than secs. */
+static void
+shorten_staged(struct kv *kv, uint64_t t, const char *id, long secs)
+{
+	char key[TC_KEY_MAX], ttl[24];
+
+	snprintf(ttl, sizeof(ttl), "%ld", secs);
+	for (int k = 0; k <= IMPORT_KIND_MAX; k++) {
+		key_blob(key, sizeof(key), t, id, k < IMPORT_KIND_MAX ?
+		    import_kind_name((enum import_kind)k) : "warnings");
+		(void)kv_exec(kv, "EXPIRE %s %s LT", key, ttl);
+	}
+	key_decisions(key, sizeof(key), t, id);
+	(void)kv_exec(kv, "EXPIRE %s %s LT", key, ttl);
+	key_file(key, sizeof(key), t, id);
+	(void)kv_exec(kv, "EXPIRE %s %s LT", key, ttl);
+}
+
+static void	drop_staged(struct kv *, uint64_t, const char *);
+
+void
+import_drop_staged(struct kv *kv, uint64_t t, const char *id)
+{
+	drop_staged(kv, t, id);
+}
+
+void
+import_drop_file(struct kv *kv, uint64_t t, const char *id)
+{
+	char key[TC_KEY_MAX];
+
+	key_file(key, sizeof(key), t, id);
+	(void)kv_exec(kv, "DEL %s", key);
 }
 
 static void
@@ -593,4 +678,125 @@ import_state_json(const struct import_state *s)
 	    "progress", "done", (json_int_t)s->progress_done, "total", (json_int_t)s->progress_total,
 	    "error", err, "result", result);
 	return o;
+}
+
+/* --- a pupil deleted for good (issue 19) ----------------------------------- */
+
+/* True when the JSON integer v is one of ids. */
+static bool
+in_ids(const json_t *v, const struct idlist *ids)
+{
+	return json_is_integer(v) && json_integer_value(v) > 0 &&
+	    idlist_contains(ids, (uint64_t)json_integer_value(v));
+}
+
+/* SET KEEPTTL of one staged part, rewritten. */
+static tc_status
+restore_blob(struct kv *kv, uint64_t t, const char *id, const char *name, json_t *records)
+{
+	char key[TC_KEY_MAX], *text;
+	tc_status st;
+
+	key_blob(key, sizeof(key), t, id, name);
+	if ((text = json_dumps(records, JSON_COMPACT)) == NULL)
+		return TC_INTERNAL;
+	st = kv_exec(kv, "SET %s %b XX KEEPTTL", key, text, strlen(text));
+	free(text);
+	return st;
+}
+
+tc_status
+import_forget_students(struct kv *kv, uint64_t t, const struct idlist *ids)
+{
+	struct import_state s;
+	json_t *recs = NULL, *leavers = NULL, *warns = NULL, *dec = NULL, *gone, *rec, *v;
+	char key[TC_KEY_MAX], field[TC_KEY_MAX];
+	const char *k;
+	size_t i;
+	tc_status st;
+
+	if ((st = import_current(kv, t, &s)) == TC_NOT_FOUND)
+		return TC_OK;
+	if (st != TC_OK)
+		return st;
+	if ((gone = json_object()) == NULL)
+		return TC_INTERNAL;
+	if ((st = import_load_records(kv, t, s.id, IMPORT_STUDENT, &recs)) != TC_OK ||
+	    (st = import_load_records(kv, t, s.id, IMPORT_LEAVER, &leavers)) != TC_OK ||
+	    (st = import_load_blob(kv, t, s.id, "warnings", &warns)) != TC_OK ||
+	    (st = import_load_decisions(kv, t, s.id, &dec)) != TC_OK)
+		goto out;
+	/* A choice that links a LAS record to a deleted pupil takes the record. */
+	json_object_foreach(dec, k, v)
+		if (strncmp(k, "student:", 8) == 0 && in_ids(json_object_get(v, "link_id"), ids))
+			json_object_set_new(gone, k + 8, json_true());
+	/* The LAS records linked to a deleted pupil go; a record that only looked
+	 * like one loses that candidate (its name is the LAS's, of a pupil the LAS
+	 * still lists). */
+	for (i = 0; i < json_array_size(recs);) {
+		json_t *cands;
+		const char *rk;
+
+		rec = json_array_get(recs, i);
+		rk = json_string_value(json_object_get(rec, "key"));
+		if (in_ids(json_object_get(rec, "link_id"), ids) ||
+		    (rk != NULL && json_object_get(gone, rk) != NULL)) {
+			if (rk != NULL)
+				json_object_set_new(gone, rk, json_true());
+			json_array_remove(recs, i);
+			continue;
+		}
+		cands = json_object_get(rec, "candidates");
+		for (size_t c = 0; c < json_array_size(cands);)
+			if (in_ids(json_object_get(json_array_get(cands, c), "id"), ids))
+				json_array_remove(cands, c);
+			else
+				c++;
+		i++;
+	}
+	for (i = 0; i < json_array_size(leavers);)
+		if (in_ids(json_object_get(json_array_get(leavers, i), "id"), ids)) {
+			snprintf(field, sizeof(field), "leaver:%s",
+			    json_string_value(json_object_get(json_array_get(leavers, i), "key")));
+			json_object_set_new(dec, field, json_null());	/* marks it for HDEL */
+			json_array_remove(leavers, i);
+		} else
+			i++;
+	for (i = 0; i < json_array_size(warns);) {
+		json_t *w = json_array_get(warns, i);
+		const char *wk = json_string_value(json_object_get(w, "key"));
+
+		const char *wkind = json_string_value(json_object_get(w, "kind"));
+
+		if (wk != NULL && json_object_get(gone, wk) != NULL && wkind != NULL &&
+		    strcmp(wkind, "student") == 0)
+			json_array_remove(warns, i);
+		else
+			i++;
+	}
+	if ((st = restore_blob(kv, t, s.id, import_kind_name(IMPORT_STUDENT), recs)) != TC_OK ||
+	    (st = restore_blob(kv, t, s.id, import_kind_name(IMPORT_LEAVER), leavers)) != TC_OK ||
+	    (st = restore_blob(kv, t, s.id, "warnings", warns)) != TC_OK)
+		goto out;
+	key_decisions(key, sizeof(key), t, s.id);
+	json_object_foreach(dec, k, v) {
+		bool drop = json_is_null(v);
+
+		if (strncmp(k, "student:", 8) == 0 && json_object_get(gone, k + 8) != NULL)
+			drop = true;
+		if (drop && (st = kv_exec(kv, "HDEL %s %s", key, k)) != TC_OK)
+			goto out;
+	}
+	/* The uploaded file holds every pupil: it is not needed once staged. */
+	if (s.status != IMPORT_FETCHING) {
+		key_file(key, sizeof(key), t, s.id);
+		st = kv_exec(kv, "DEL %s", key);
+	}
+out:
+	json_decref(recs);
+	json_decref(leavers);
+	json_decref(warns);
+	json_decref(dec);
+	json_decref(gone);
+	return st;
 }

@@ -18,10 +18,13 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "idlist.h"
 #include "kv.h"
 #include "status.h"
 
 #define IMPORT_ID_LEN	18	/* decimal digits, no leading zero */
+#define IMPORT_FAILED_KEEP_SECONDS 86400	/* staged data of a failed import */
+#define IMPORT_FETCH_GUARD_SECONDS 900	/* a queued fetch blocks a second one this long */
 
 enum import_status {
 	IMPORT_FETCHING = 0,
@@ -73,6 +76,15 @@ tc_status	import_start(struct kv *, const struct config *, uint64_t tenant_id, i
 		    const char *kind, const char *source, const char *started_by,
 		    uint64_t actor, long long now, struct import_state *out);
 
+/*
+ * One fetch job at a time per import (issue 19): import_start claims it;
+ * "Opnieuw proberen" queues a fetch only when *fresh (no fetch queued or
+ * running, or the last one was queued more than IMPORT_FETCH_GUARD_SECONDS
+ * ago: a job parked as dead); the fetch job releases it when it is done.
+ */
+tc_status	import_fetch_claim(struct kv *, uint64_t tenant_id, const char *id, bool *fresh);
+void		import_fetch_release(struct kv *, uint64_t tenant_id, const char *id);
+
 /* The import id of the school; TC_NOT_FOUND when none is in progress. */
 tc_status	import_current(struct kv *, uint64_t tenant_id, struct import_state *out);
 
@@ -102,7 +114,8 @@ tc_status	import_refetch(struct kv *, uint64_t tenant_id, const char *id, long l
 tc_status	import_set_progress(struct kv *, uint64_t tenant_id, const char *id, long done,
 		    long total);
 
-/* Marks the import failed with a code, a Dutch message and the LAS's words. */
+/* Marks the import failed with a code, a Dutch message and the LAS's words;
+ * its staged data then expires within IMPORT_FAILED_KEEP_SECONDS. */
 tc_status	import_fail(struct kv *, uint64_t tenant_id, const char *id, const char *code,
 		    const char *message, const char *las_message);
 
@@ -144,6 +157,20 @@ tc_status	import_store_file(struct kv *, const struct config *, uint64_t tenant_
 		    const char *id, const char *buf, size_t len);
 tc_status	import_load_file(struct kv *, uint64_t tenant_id, const char *id, char **buf,
 		    size_t *len);
+
+/*
+ * Pupils ids were deleted for good (issue 19): what the school's import in
+ * progress keeps of them goes too: the LAS records linked to them (by the
+ * staging or by a choice) with their choices and warnings, them as leavers,
+ * them as a look-alike's candidate, and the uploaded file (it holds every
+ * pupil; once staged it is not needed).  Keys keep their expiry.
+ */
+tc_status	import_forget_students(struct kv *, uint64_t tenant_id, const struct idlist *ids);
+
+/* Deletes the staged records, choices and file of an import (one that was
+ * cancelled while it was fetched), or only its uploaded file (staged). */
+void		import_drop_staged(struct kv *, uint64_t tenant_id, const char *id);
+void		import_drop_file(struct kv *, uint64_t tenant_id, const char *id);
 
 /* The import as the API shows it (new reference). */
 json_t		*import_state_json(const struct import_state *);

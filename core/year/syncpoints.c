@@ -271,9 +271,9 @@ listed_ids(const json_t *p)
 	return out;
 }
 
-/* SADD key id ...: one command for all the ids. */
+/* SADD (or SREM) key id ...: one command for all the ids. */
 static tc_status
-sadd_ids(struct kv *kv, const char *key, const struct idlist *ids)
+set_ids(struct kv *kv, const char *cmd, const char *key, const struct idlist *ids)
 {
 	const char **argv = calloc(ids->n + 2, sizeof(*argv));
 	char *buf = malloc(ids->n * 21);	/* 20 digits and a NUL per id */
@@ -281,7 +281,7 @@ sadd_ids(struct kv *kv, const char *key, const struct idlist *ids)
 	tc_status st = TC_INTERNAL;
 
 	if (argv != NULL && buf != NULL) {
-		argv[0] = "SADD";
+		argv[0] = cmd;
 		argv[1] = key;
 		for (size_t i = 0; i < ids->n; i++) {
 			snprintf(buf + i * 21, 21, "%llu", (unsigned long long)ids->v[i]);
@@ -325,7 +325,62 @@ syncpoints_dismiss(struct kv *kv, uint64_t tenant_id, const struct idlist *ids)
 	tc_status st;
 
 	kv_key(key, sizeof(key), tenant_id, "sync", "dismissed");
-	if ((st = sadd_ids(kv, key, ids)) == TC_OK)
+	if ((st = set_ids(kv, "SADD", key, ids)) == TC_OK)
 		st = kv_exec(kv, "EXPIRE %s %d", key, DISMISSED_TTL);
 	return st;
+}
+
+/* Drops the ids of arr (a JSON array of ids) that are in ids. */
+static void
+drop_ids(json_t *arr, const struct idlist *ids)
+{
+	for (size_t i = 0; i < json_array_size(arr);) {
+		json_t *v = json_array_get(arr, i);
+
+		if (json_is_integer(v) && json_integer_value(v) > 0 &&
+		    idlist_contains(ids, (uint64_t)json_integer_value(v)))
+			json_array_remove(arr, i);
+		else
+			i++;
+	}
+}
+
+tc_status
+syncpoints_forget(struct kv *kv, uint64_t tenant_id, const struct idlist *ids)
+{
+	char key[TC_KEY_MAX], *text;
+	json_t *doc, *alike;
+	redisReply *r;
+	tc_status st;
+
+	kv_key(key, sizeof(key), tenant_id, "sync", "points");
+	if ((st = kv_command(kv, &r, "GET %s", key)) != TC_OK)
+		return st;
+	doc = r->type == REDIS_REPLY_STRING ? json_loadb(r->str, r->len, 0, NULL) : NULL;
+	freeReplyObject(r);
+	if (doc != NULL) {
+		drop_ids(json_object_get(doc, "leavers"), ids);
+		drop_ids(json_object_get(doc, "archived"), ids);
+		alike = json_object_get(doc, "lookalikes");
+		for (size_t i = 0; i < json_array_size(alike);) {
+			json_t *c = json_object_get(json_array_get(alike, i), "candidates");
+			size_t before = json_array_size(c);
+
+			drop_ids(c, ids);
+			if (before > 0 && json_array_size(c) == 0)
+				json_array_remove(alike, i);
+			else
+				i++;
+		}
+		text = json_dumps(doc, JSON_COMPACT);
+		json_decref(doc);
+		if (text == NULL)
+			return TC_INTERNAL;
+		st = kv_exec(kv, "SET %s %b XX KEEPTTL", key, text, strlen(text));
+		free(text);
+		if (st != TC_OK)
+			return st;
+	}
+	kv_key(key, sizeof(key), tenant_id, "sync", "dismissed");
+	return ids->n > 0 ? set_ids(kv, "SREM", key, ids) : TC_OK;
 }

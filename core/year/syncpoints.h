@@ -57,4 +57,11 @@ tc_status	syncpoints_check(struct db *, struct kv *, uint64_t tenant_id,
 /* Takes the pupils ids off the leavers and archived pupils for good. */
 tc_status	syncpoints_dismiss(struct kv *, uint64_t tenant_id, const struct idlist *ids);
 
+/*
+ * Pupils ids were deleted for good (issue 19): off the leavers, the archived
+ * pupils and the dismissed ones, and off the look-alikes' candidates (a
+ * look-alike left without a candidate goes: it named the deleted pupil).
+ */
+tc_status	syncpoints_forget(struct kv *, uint64_t tenant_id, const struct idlist *ids);
+
 #endif

@@ -43,7 +43,7 @@ async function until(fn, what, ms = 30000) {
 }
 
 function startWorker(name) {
-  const p = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.config, '--name', name],
+  const p = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.workerConfig, '--name', name],
     { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, TZ: 'UTC' } });
   extra.push(p);
   return p;

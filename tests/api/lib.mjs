@@ -23,7 +23,7 @@ function loadEnv() {
   if (!e.TC_BASE && e.TC_SERVICES_DIR) {
     const out = execFileSync(servicesScript, ['env', e.TC_SERVICES_DIR], { encoding: 'utf8' });
     for (const line of out.split('\n')) {
-      const m = /^export (TC_[A-Z0-9_]+)='([^']*)'$/.exec(line);
+      const m = /^export (TC_[A-Z0-9_]+|REDISCLI_AUTH)='([^']*)'$/.exec(line);
       if (m) e[m[1]] = m[2];
     }
   }
@@ -33,8 +33,13 @@ function loadEnv() {
         '`eval "$(scripts/services env DIR)"` after `scripts/services start DIR`');
     }
   }
+  // Redis answers only who logs in (issue 19): redis-cli takes the
+  // administrator's password from REDISCLI_AUTH.
+  if (e.REDISCLI_AUTH && !process.env.REDISCLI_AUTH) process.env.REDISCLI_AUTH = e.REDISCLI_AUTH;
   const u = new URL(e.TC_BASE);
   return Object.freeze({
+    fcgiConfig: e.TC_FCGI_CONFIG || e.TC_CONFIG,
+    workerConfig: e.TC_WORKER_CONFIG || e.TC_CONFIG,
     base: e.TC_BASE,
     hostname: u.hostname,
     port: Number(u.port || 80),

@@ -98,7 +98,7 @@ function stop(c) {
 async function tcFcgi(i) {
   const sock = path.join(work, `tcb${i}.sock`);
   rmSync(sock, { force: true });
-  const c = start(`tc-fcgi-${i}`, path.join(env.bin, 'tc-fcgi'), ['--config', env.config, '--listen', `unix:${sock}`]);
+  const c = start(`tc-fcgi-${i}`, path.join(env.bin, 'tc-fcgi'), ['--config', env.fcgiConfig, '--listen', `unix:${sock}`]);
   await waitFile(sock);
   c.sock = sock;
   return c;
@@ -636,7 +636,7 @@ async function reminders(ids, threads) {
 
   const wenv = { TC_WORKER_THREADS: String(threads / 2), TC_SMTP_URL: url };
   services('restart', 'tc-worker', wenv);
-  const second = start('tc-worker-2', path.join(env.bin, 'tc-worker'), ['--config', env.config], wenv);
+  const second = start('tc-worker-2', path.join(env.bin, 'tc-worker'), ['--config', env.workerConfig], wenv);
   const pids = [pidOf('tc-worker'), second.pid];
   const logged = () => Number(sqlValue("SELECT COUNT(*) FROM email_log WHERE kind = 'reminder' " +
     `AND dedup_key LIKE 'reminder:2026-10-02:%' AND tenant_id IN (${idList})`));

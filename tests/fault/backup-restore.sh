@@ -120,13 +120,13 @@ dangling=$(q "$restore" "SELECT
 	(SELECT COUNT(*) FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id WHERE t.id IS NULL)")
 [[ $dangling == 0 ]] || fail "$dangling dangling references in the restored copy"
 # The application reads the copy: the same schools, nothing left to migrate.
-root -e "GRANT SELECT ON $restore.* TO 'tc'@'localhost'"
+root -e "GRANT SELECT ON $restore.* TO 'tcctl'@'127.0.0.1'"
 live=$("$TC_BIN/tcctl" --config "$TC_CONFIG" tenant list)
 copy=$(TC_DB_NAME=$restore "$TC_BIN/tcctl" --config "$TC_CONFIG" tenant list)
 [[ $live == "$copy" ]] || fail "tcctl tenant list differs on the restored copy"
 v1=$(q testcentrum "SELECT MAX(version) FROM schema_migrations")
 v2=$(q "$restore" "SELECT MAX(version) FROM schema_migrations")
 [[ $v1 == "$v2" ]] || fail "schema version $v2 restored, $v1 live"
-root -e "REVOKE ALL PRIVILEGES ON $restore.* FROM 'tc'@'localhost'" 2>/dev/null || true
+root -e "REVOKE ALL PRIVILEGES ON $restore.* FROM 'tcctl'@'127.0.0.1'" 2>/dev/null || true
 
 say "ok: $n tables, row counts equal; $p pupils written during the dump restored with their audit entries; schema version $v1"

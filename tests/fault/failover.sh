@@ -69,7 +69,7 @@ free_port() {
 start_fcgi() {
 	local n=$1 i
 	rm -f "$dir/f$n.sock"
-	setsid "$TC_BIN/tc-fcgi" --config "$TC_CONFIG" --listen "unix:$dir/f$n.sock" --threads 4 \
+	setsid "$TC_BIN/tc-fcgi" --config "${TC_FCGI_CONFIG:-$TC_CONFIG}" --listen "unix:$dir/f$n.sock" --threads 4 \
 		</dev/null >>"$dir/f$n.log" 2>&1 &
 	pids[n]=$!
 	disown "${pids[n]}"	# no "Killed" line from the shell when one is killed

@@ -153,7 +153,7 @@ export async function stopWorkers() {
 export function startWorker(name, extraEnv = {}) {
   // Its log straight into a file (a pipe would block it while we wait).
   const fd = openSync(path.join(env.servicesDir, 'log', `${name}.log`), 'a');
-  const child = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.config], {
+  const child = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.workerConfig], {
     env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'ignore', fd],
   });
   closeSync(fd);

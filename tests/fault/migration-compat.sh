@@ -62,7 +62,7 @@ done
 
 # --- 2. the schema, one migration at a time ---------------------------------------
 root -e "DROP DATABASE IF EXISTS $scratch; CREATE DATABASE $scratch CHARACTER SET utf8mb4 COLLATE utf8mb4_uca1400_ai_ci;
-	GRANT ALL PRIVILEGES ON $scratch.* TO 'tc'@'localhost'"
+	GRANT ALL PRIVILEGES ON $scratch.* TO 'tcctl'@'127.0.0.1'"
 columns() {	# table, column, type, nullable, default-or-not, extra
 	root -N -B -e "SELECT table_name, column_name, column_type, is_nullable,
 		IF(column_default IS NULL, 'nodefault', 'default'), extra

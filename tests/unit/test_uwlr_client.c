@@ -418,8 +418,32 @@ test_addr_policy(void **state)
 	assert_true(priv6("::ffff:127.0.0.1"));
 	assert_true(priv6("::ffff:10.0.0.1"));
 	assert_false(priv6("::ffff:8.8.8.8"));
-	assert_false(priv6("2001:db8::1"));
+	assert_true(priv6("2001:db8::1"));	/* documentation (issue 19) */
 	assert_true(priv6("64:ff9b::a00:1"));
+}
+
+/* The special-use ranges the review found missing (issue 19). */
+static void
+test_addr_special_use(void **state)
+{
+	static const char *const v4[] = { "192.0.2.1", "198.51.100.7", "203.0.113.9",
+	    "198.18.0.1", "198.19.255.254", "192.88.99.1", "240.0.0.1", "255.255.255.255" };
+	static const char *const v6[] = { "2001::1", "2001:2::1", "2001:10::1", "2001:20::1",
+	    "3fff::1", "100::1", "64:ff9b:1::1", "5f00::1", "2002:a00:1::1", "2002:7f00:1::1" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		assert_true(priv4(v4[i]));
+	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		assert_true(priv6(v6[i]));
+	/* Neighbours that are public. */
+	assert_false(priv4("198.20.0.1"));
+	assert_false(priv4("192.0.3.1"));
+	assert_false(priv4("203.0.114.1"));
+	assert_false(priv6("2001:4860::8888"));
+	assert_false(priv6("2002:808:808::1"));	/* 6to4 of 8.8.8.8 */
+	assert_false(priv6("2001:30::1"));
+	assert_false(priv6("2a00:1450::1"));
 }
 
 /* ---- fetches ---------------------------------------------------------- */
@@ -632,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_request_build),
 		cmocka_unit_test(test_request_invalid),
 		cmocka_unit_test(test_addr_policy),
+		cmocka_unit_test(test_addr_special_use),
 		cmocka_unit_test(test_fetch_ok),
 		cmocka_unit_test(test_fetch_faults),
 		cmocka_unit_test(test_fetch_http_errors),
