@@ -68,6 +68,8 @@ portal_link(const struct config *cfg, const struct tenant *t, const char *route,
 	snprintf(buf, size, "%s://%s%s/#/%s", cfg->public_scheme, t->host, port, route);
 }
 
+static const struct log_ctx composectx = { NULL, NULL, "reminder" };
+
 /* The text for import s (NULL: the school has no LAS link and no import). */
 static void
 compose(const struct config *cfg, const struct tenant *t, const struct import_state *s,
@@ -92,12 +94,15 @@ compose(const struct config *cfg, const struct tenant *t, const struct import_st
 	if (s->status == IMPORT_FAILED) {
 		bool file = strcmp(s->source, "file") == 0;
 
-		snprintf(rt->intro, sizeof(rt->intro), "Het nieuwe schooljaar %s is automatisch "
-		    "geactiveerd voor %s, maar het ophalen van de gegevens %s is mislukt: %s%s%s%s",
-		    year, t->name, file ? "uit het bestand" : "uit uw LAS",
+		/* A school's name (TC_NAME_MAX) and both messages fit: the check
+		 * only tells the compiler that a cut is seen. */
+		if (snprintf(rt->intro, sizeof(rt->intro), "Het nieuwe schooljaar %s is "
+		    "automatisch geactiveerd voor %s, maar het ophalen van de gegevens %s is "
+		    "mislukt: %s%s%s%s", year, t->name, file ? "uit het bestand" : "uit uw LAS",
 		    s->error_message[0] != '\0' ? s->error_message : "onbekende fout.",
 		    s->las_message[0] != '\0' ? " De LAS meldt: \"" : "", s->las_message,
-		    s->las_message[0] != '\0' ? "\"" : "");
+		    s->las_message[0] != '\0' ? "\"" : "") >= (int)sizeof(rt->intro))
+			log_msg(TC_LOG_WARN, &composectx, "reminder text cut short");
 		snprintf(rt->todo, sizeof(rt->todo), "%s", file ?
 		    "Open de import via de link hieronder en annuleer hem. Exporteer daarna een "
 		    "nieuw EDEXML-bestand uit uw LAS en importeer het bij Overgang nieuw schooljaar." :
