@@ -139,6 +139,8 @@ db_gone(unsigned int err)
 	return err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST ||
 	    err == CR_CONNECTION_ERROR || err == CR_CONN_HOST_ERROR ||
 	    err == CR_COMMANDS_OUT_OF_SYNC || err == 1927 /* ER_CONNECTION_KILLED */ ||
+	    /* Over TLS a server that went away is "unexpected eof" here. */
+	    err == CR_SSL_CONNECTION_ERROR ||
 	    err == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */;
 }
 
