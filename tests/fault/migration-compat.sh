@@ -25,6 +25,9 @@ work=$(mktemp -d /tmp/tcmc.XXXXXX)
 say() { printf 'migration-compat: %s\n' "$*"; }
 root() { mariadb --no-defaults --socket="$TC_MYSQL_SOCKET" -uroot "$@"; }
 cleanup() {
+	# The scratch database and tcctl's grant on it go: the account keeps
+	# only what scripts/services gave it (tests/security/connections.sh).
+	root -e "REVOKE ALL PRIVILEGES ON $scratch.* FROM 'tcctl'@'127.0.0.1'" 2>/dev/null || true
 	root -e "DROP DATABASE IF EXISTS $scratch" 2>/dev/null || true
 	rm -rf "$work"
 }
@@ -62,7 +65,8 @@ done
 
 # --- 2. the schema, one migration at a time ---------------------------------------
 root -e "DROP DATABASE IF EXISTS $scratch; CREATE DATABASE $scratch CHARACTER SET utf8mb4 COLLATE utf8mb4_uca1400_ai_ci;
-	GRANT ALL PRIVILEGES ON $scratch.* TO 'tcctl'@'127.0.0.1'"
+	GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, TRIGGER
+	ON $scratch.* TO 'tcctl'@'127.0.0.1'"
 columns() {	# table, column, type, nullable, default-or-not, extra
 	root -N -B -e "SELECT table_name, column_name, column_type, is_nullable,
 		IF(column_default IS NULL, 'nodefault', 'default'), extra
