@@ -2,6 +2,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <mysql.h>
 #include <errmsg.h>
 #include <stdio.h>
@@ -144,9 +145,28 @@ db_gone(unsigned int err)
 	    err == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */;
 }
 
+/*
+ * True when the server closed an idle connection (restarted, killed it):
+ * outside a transaction nothing is owed to us, so a readable socket means
+ * its end (EOF, a TLS close or an error packet).  A plain socket would say
+ * "gone" before a statement ran; over TLS the statement would be sent and
+ * lost without knowing whether it ran, so the dead connection is found first.
+ */
+static bool
+db_closed_by_server(struct db *db)
+{
+	struct pollfd p = { .fd = mysql_get_socket(db->my), .events = POLLIN };
+
+	return !db->in_tx && p.fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 static tc_status
 db_ensure(struct db *db)
 {
+	if (db->my != NULL && db_closed_by_server(db)) {
+		log_msg(TC_LOG_INFO, &dbctx, "the server closed the connection: opening a new one");
+		db_disconnect(db);
+	}
 	if (db->my != NULL)
 		return TC_OK;
 	db->reconnects++;
@@ -329,9 +349,11 @@ db_run(struct db *db, const char *sql, const struct db_val *args, size_t nargs,
 			}
 			unsigned int err = mysql_stmt_errno(stmt);
 			st = db_fail(db, err, "execute", mysql_stmt_error(stmt));
-			/* Only "gone before it ran", or a read, is safe to repeat. */
+			/* Only "gone before it ran", or a read, is safe to repeat
+			 * (over TLS a lost server is CR_SSL_CONNECTION_ERROR). */
 			if (err != CR_SERVER_GONE_ERROR &&
-			    !(err == CR_SERVER_LOST && strncmp(sql, "SELECT", 6) == 0))
+			    !((err == CR_SERVER_LOST || err == CR_SSL_CONNECTION_ERROR) &&
+			    strncmp(sql, "SELECT", 6) == 0))
 				return st;
 		}
 		if (st != TC_UNAVAILABLE || was_tx)
