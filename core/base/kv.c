@@ -7,14 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "log.h"
+#include "sentinel.h"
 
 struct kv {
 	const struct config *cfg;
 	redisContext	*ctx;		/* NULL while disconnected */
 	uint64_t	 reconnects;
 	uint64_t	 errors;
+	uint64_t	 session;	/* one more per connection made (kv_session) */
 };
 
 static const struct log_ctx kvctx = { NULL, NULL, "redis" };
@@ -23,9 +26,18 @@ static tc_status
 kv_connect(struct kv *kv)
 {
 	struct timeval tv = { 2, 0 }, io = { 10, 0 };
+	char mhost[TC_HOST_MAX + 1];
+	int mport;
 	redisContext *c;
 
-	if (kv->cfg->redis_socket[0] != '\0')
+	if (sentinel_configured(kv->cfg)) {
+		/* The cluster: the master the Sentinels name now. */
+		if (sentinel_master_addr(kv->cfg, mhost, sizeof(mhost), &mport) != TC_OK) {
+			kv->errors++;
+			return TC_UNAVAILABLE;
+		}
+		c = redisConnectWithTimeout(mhost, mport, tv);
+	} else if (kv->cfg->redis_socket[0] != '\0')
 		c = redisConnectUnixWithTimeout(kv->cfg->redis_socket, tv);
 	else
 		c = redisConnectWithTimeout(kv->cfg->redis_host, kv->cfg->redis_port, tv);
@@ -38,7 +50,14 @@ kv_connect(struct kv *kv)
 		return TC_UNAVAILABLE;
 	}
 	redisSetTimeout(c, io);
+	/* Never a replica (a Sentinel's answer may be a failover behind). */
+	if (sentinel_is_master(c) != TC_OK) {
+		redisFree(c);
+		kv->errors++;
+		return TC_UNAVAILABLE;
+	}
 	kv->ctx = c;
+	kv->session++;
 	return TC_OK;
 }
 
@@ -73,31 +92,74 @@ kv_drop(struct kv *kv)
 	kv->errors++;
 }
 
-/* Sends a prepared command (already formatted by hiredis) and reads its reply. */
+static long long
+kv_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The server is no longer (or not yet) a master that takes commands: a
+ * replica after a failover (READONLY, also inside a script's error), a server
+ * loading its data, or one that lost its own master. */
+static bool
+kv_not_master(const redisReply *r)
+{
+	return r->type == REDIS_REPLY_ERROR && r->str != NULL &&
+	    (strstr(r->str, "READONLY") != NULL || strncmp(r->str, "LOADING", 7) == 0 ||
+	    strncmp(r->str, "MASTERDOWN", 10) == 0);
+}
+
+/*
+ * Sends a prepared command (already formatted by hiredis) and reads its reply.
+ * A connection found stale is rebuilt and the command sent once more at once.
+ * No master (none reachable, or READONLY/LOADING/MASTERDOWN): the connection
+ * is dropped, the master looked up again (sentinel.h) and the command sent
+ * again, with a back-off from 50 ms doubling to 1 s, for at most
+ * redis.failover_seconds (0: no waiting, the single server's behaviour).
+ */
 static tc_status
 kv_send(struct kv *kv, redisReply **reply, const char *cmd, size_t len)
 {
+	long long deadline = kv_now_ms() + kv->cfg->redis_failover_seconds * 1000LL;
+	long delay = 50;
 	void *r = NULL;
-	int attempt;
 
-	for (attempt = 0; attempt < 2; attempt++) {
+	for (;;) {
 		bool fresh = kv->ctx == NULL;
 
 		if (kv->ctx == NULL) {
 			kv->reconnects++;
 			if (kv_connect(kv) != TC_OK)
-				return TC_UNAVAILABLE;
+				goto later;
 		}
 		if (redisAppendFormattedCommand(kv->ctx, cmd, len) == REDIS_OK &&
-		    redisGetReply(kv->ctx, &r) == REDIS_OK && r != NULL)
-			break;
+		    redisGetReply(kv->ctx, &r) == REDIS_OK && r != NULL) {
+			if (!kv_not_master(r))
+				break;
+			log_msg(TC_LOG_WARN, &kvctx, "%.120s: looking for the master again",
+			    ((redisReply *)r)->str);
+			freeReplyObject(r);
+			r = NULL;
+			kv_drop(kv);
+			goto later;
+		}
 		log_msg(TC_LOG_WARN, &kvctx, "command failed: %s", kv->ctx->errstr);
 		kv_drop(kv);
-		if (fresh)
+		if (!fresh)
+			continue;	/* a stale connection: once more, at once */
+later:
+		if (kv_now_ms() + delay > deadline)
 			return TC_UNAVAILABLE;
+		{
+			struct timespec ts = { delay / 1000, (delay % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		delay = delay * 2 > 1000 ? 1000 : delay * 2;
 	}
-	if (r == NULL)
-		return TC_UNAVAILABLE;
 	if (((redisReply *)r)->type == REDIS_REPLY_ERROR) {
 		log_msg(TC_LOG_ERROR, &kvctx, "error reply: %.200s", ((redisReply *)r)->str);
 		freeReplyObject(r);
@@ -174,6 +236,38 @@ kv_ping(struct kv *kv)
 	if ((st = kv_command(kv, &r, "PING")) != TC_OK)
 		return st;
 	freeReplyObject(r);
+	return TC_OK;
+}
+
+uint64_t
+kv_session(const struct kv *kv)
+{
+	return kv->session;
+}
+
+tc_status
+kv_wait_replicas(struct kv *kv, uint64_t session)
+{
+	redisReply *r;
+	tc_status st;
+	long long acked;
+
+	if (kv->cfg->redis_wait_replicas == 0)
+		return TC_OK;
+	if (kv->ctx == NULL || kv->session != session) {
+		log_msg(TC_LOG_WARN, &kvctx, "WAIT: the connection changed since the writes");
+		return TC_UNAVAILABLE;
+	}
+	if ((st = kv_command(kv, &r, "WAIT %d %d", kv->cfg->redis_wait_replicas,
+	    kv->cfg->redis_wait_ms)) != TC_OK)
+		return st;
+	acked = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+	freeReplyObject(r);
+	if (kv->session != session || acked < kv->cfg->redis_wait_replicas) {
+		log_msg(TC_LOG_WARN, &kvctx, "WAIT: %lld of %d replicas hold the writes", acked,
+		    kv->cfg->redis_wait_replicas);
+		return TC_UNAVAILABLE;
+	}
 	return TC_OK;
 }
 

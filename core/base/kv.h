@@ -36,6 +36,18 @@ tc_status	kv_exec(struct kv *, const char *fmt, ...);
 tc_status	kv_command_argv(struct kv *, redisReply **reply, int argc, const char **argv,
 		    const size_t *lens);
 
+/*
+ * Writes that must survive a failover (Redis replicates asynchronously):
+ * take s = kv_session() before them, then kv_wait_replicas(kv, s) after them.
+ * TC_OK when redis.wait_replicas replicas acknowledged every write of this
+ * connection (WAIT, at most redis.wait_ms), or when redis.wait_replicas is 0
+ * (a single server).  TC_UNAVAILABLE when fewer did or when the connection
+ * was rebuilt since s (writes on the old one may be lost): then answer 503,
+ * and the client's repeat, which must be idempotent, makes it good.
+ */
+uint64_t	kv_session(const struct kv *);
+tc_status	kv_wait_replicas(struct kv *, uint64_t session);
+
 /* PING. */
 tc_status	kv_ping(struct kv *);
 
