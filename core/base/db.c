@@ -80,6 +80,8 @@ db_connect(struct db *db)
 	return TC_OK;
 }
 
+static tc_status	db_connect_wait(struct db *);
+
 tc_status
 db_open(const struct config *cfg, struct db **out)
 {
@@ -90,7 +92,7 @@ db_open(const struct config *cfg, struct db **out)
 	db->cfg = cfg;
 	*out = db;
 	/* A server that is down now is no reason to fail: calls reconnect. */
-	return db_connect(db);
+	return db_connect_wait(db);
 }
 
 void
@@ -121,17 +123,14 @@ db_gone(unsigned int err)
  * the time a proxy needs to take a dead Galera node out (docs/scaling.md).
  */
 static tc_status
-db_ensure(struct db *db)
+db_connect_wait(struct db *db)
 {
 	struct timespec t0, now;
 	long delay = 100;
 	tc_status st;
 
-	if (db->my != NULL)
-		return TC_OK;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		db->reconnects++;
 		if ((st = db_connect(db)) != TC_UNAVAILABLE)
 			return st;
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -141,6 +140,15 @@ db_ensure(struct db *db)
 		nanosleep(&(struct timespec){ delay / 1000, (delay % 1000) * 1000000L }, NULL);
 		delay = delay * 2 > 1000 ? 1000 : delay * 2;
 	}
+}
+
+static tc_status
+db_ensure(struct db *db)
+{
+	if (db->my != NULL)
+		return TC_OK;
+	db->reconnects++;
+	return db_connect_wait(db);
 }
 
 tc_status
