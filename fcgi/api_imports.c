@@ -447,6 +447,7 @@ api_import_decisions(struct request *r)
 	struct import_state s;
 	struct import_review rv;
 	json_t *answer, *prob;
+	uint64_t session;
 	tc_status st;
 
 	if (!api_body_only(r, allowed))
@@ -462,9 +463,17 @@ api_import_decisions(struct request *r)
 		response_status(r, st);
 		return;
 	}
+	session = kv_session(r->w->kv);
 	st = import_review_decide(&rv, r->w->db, r->w->kv, r->cfg, r->tenant.id, s.id,
 	    json_object_get(r->body, "decisions"), &answer, &prob);
 	import_review_free(&rv);
+	/* A decision answered 200 survives a Redis failover: a replica holds it
+	 * (redis.wait_replicas); else 503, and the portal's repeat is the same. */
+	if (st == TC_OK && (st = kv_wait_replicas(r->w->kv, session)) != TC_OK) {
+		json_decref(answer);
+		response_status(r, st);
+		return;
+	}
 	if (st == TC_OK) {
 		response_json(r, 200, answer);
 		return;
@@ -510,6 +519,7 @@ api_import_apply(struct request *r)
 	struct import_state s;
 	struct import_review rv;
 	json_t *prob, *payload;
+	uint64_t session;
 	tc_status st;
 
 	if (!find_import(r, &s))
@@ -541,6 +551,7 @@ api_import_apply(struct request *r)
 		return;
 	}
 	/* Only one click moves review → applying; the others see applying. */
+	session = kv_session(r->w->kv);
 	if (import_transition(r->w->kv, r->tenant.id, s.id, IMPORT_REVIEW, IMPORT_APPLYING) != TC_OK) {
 		(void)import_get(r->w->kv, r->tenant.id, s.id, &s);
 		response_json(r, s.status == IMPORT_APPLIED ? 200 : 202,
@@ -550,6 +561,10 @@ api_import_apply(struct request *r)
 	payload = json_pack("{s:s, s:I}", "import", s.id, "actor", (json_int_t)r->session.user_id);
 	st = jobqueue_add(r->w->kv, "import_apply", r->tenant.id, 0, payload, NULL, 0);
 	json_decref(payload);
+	/* The 202 promises the apply: the status and the job are on a replica
+	 * first (redis.wait_replicas), so a Redis failover cannot lose them. */
+	if (st == TC_OK)
+		st = kv_wait_replicas(r->w->kv, session);
 	if (st != TC_OK) {
 		(void)import_transition(r->w->kv, r->tenant.id, s.id, IMPORT_APPLYING, IMPORT_REVIEW);
 		response_status(r, st);

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "sentinel.h"
 
 enum ctype { C_STR, C_INT, C_LONG, C_BOOL, C_LEVEL };
 
@@ -47,6 +48,12 @@ static const struct ckey ckeys[] = {
 	S("db.tls_key", db_tls_key),
 	S("fcgi.socket_group", fcgi_socket_group),
 	B("smtp.require_tls", smtp_require_tls),
+	S("redis.sentinels", redis_sentinels),
+	S("redis.master_name", redis_master_name),
+	I("redis.failover_seconds", redis_failover_seconds, 0, 300),
+	I("redis.wait_replicas", redis_wait_replicas, 0, 16),
+	I("redis.wait_ms", redis_wait_ms, 10, 60000),
+	I("db.failover_seconds", db_failover_seconds, 0, 300),
 	S("smtp.url", smtp_url),
 	S("smtp.from", smtp_from),
 	S("smtp.user", smtp_user),
@@ -105,6 +112,11 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->db_user, sizeof(cfg->db_user), "tc");
 	snprintf(cfg->redis_host, sizeof(cfg->redis_host), "127.0.0.1");
 	cfg->redis_port = 6379;
+	snprintf(cfg->redis_master_name, sizeof(cfg->redis_master_name), "tc");
+	cfg->redis_failover_seconds = 0;
+	cfg->redis_wait_replicas = 0;
+	cfg->redis_wait_ms = 2000;
+	cfg->db_failover_seconds = 0;
 	snprintf(cfg->smtp_url, sizeof(cfg->smtp_url), "smtp://127.0.0.1:25");
 	snprintf(cfg->smtp_from, sizeof(cfg->smtp_from),
 	    "Testcentrum <noreply@testcentrum.invalid>");
@@ -402,6 +414,8 @@ config_validate(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "redis.user: needs redis.password");
 		return TC_INVALID;
 	}
+	if (sentinel_check_list(cfg->redis_sentinels, err, errlen) != TC_OK)
+		return TC_INVALID;
 	if (strncmp(cfg->fcgi_listen, "unix:", 5) != 0 && strchr(cfg->fcgi_listen, ':') == NULL) {
 		snprintf(err, errlen, "fcgi.listen: expected unix:PATH or HOST:PORT");
 		return TC_INVALID;

@@ -41,6 +41,18 @@ struct config {
 	char	fcgi_socket_group[64];	/* group of tc-fcgi's unix socket (0660) */
 	bool	smtp_require_tls;	/* smtp://: STARTTLS or no mail */
 
+	/* The cluster (docs/scaling.md): Sentinels that name the Redis master
+	 * ("host:port,host:port,..."; empty: redis.socket or host/port is the
+	 * master), how long a command looks for a master, the replicas that
+	 * must hold a write that may not be lost, and how long MariaDB calls
+	 * wait for a node (through HAProxy) when the one they had is gone. */
+	char	redis_sentinels[TC_CONFIG_VALUE_MAX];
+	char	redis_master_name[64];
+	int	redis_failover_seconds;
+	int	redis_wait_replicas;
+	int	redis_wait_ms;
+	int	db_failover_seconds;
+
 	/* E-mail. */
 	char	smtp_url[TC_CONFIG_VALUE_MAX];
 	char	smtp_from[TC_CONFIG_VALUE_MAX];

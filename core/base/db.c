@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -24,6 +25,7 @@ struct db {
 	struct stmt_slot stmts[TC_STMT_CACHE_MAX];
 	uint64_t	 reconnects;
 	uint64_t	 errors;
+	enum db_fault	 fault;		/* of the last failure, reset by db_begin */
 };
 
 static const struct log_ctx dbctx = { NULL, NULL, "db" };
@@ -112,6 +114,8 @@ db_connect(struct db *db)
 	return TC_OK;
 }
 
+static tc_status	db_connect_wait(struct db *);
+
 tc_status
 db_open(const struct config *cfg, struct db **out)
 {
@@ -122,7 +126,7 @@ db_open(const struct config *cfg, struct db **out)
 	db->cfg = cfg;
 	*out = db;
 	/* A server that is down now is no reason to fail: calls reconnect. */
-	return db_connect(db);
+	return db_connect_wait(db);
 }
 
 void
@@ -142,7 +146,36 @@ db_gone(unsigned int err)
 	    err == CR_COMMANDS_OUT_OF_SYNC || err == 1927 /* ER_CONNECTION_KILLED */ ||
 	    /* Over TLS a server that went away is "unexpected eof" here. */
 	    err == CR_SSL_CONNECTION_ERROR ||
-	    err == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */;
+	    err == 4031 /* ER_CLIENT_INTERACTION_TIMEOUT */ ||
+	    /* Galera: this node is not Synced or not in the primary component
+	     * (ER_UNKNOWN_COM_ERROR "WSREP has not yet prepared node"): leave
+	     * it, the proxy sends the next connection to one that is. */
+	    err == 1047;
+}
+
+/*
+ * Connects if needed.  With db.failover_seconds, a connection that cannot be
+ * made is tried again with a back-off (100 ms doubling to 1 s) for that long:
+ * the time a proxy needs to take a dead Galera node out (docs/scaling.md).
+ */
+static tc_status
+db_connect_wait(struct db *db)
+{
+	struct timespec t0, now;
+	long delay = 100;
+	tc_status st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if ((st = db_connect(db)) != TC_UNAVAILABLE)
+			return st;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000L + (now.tv_nsec - t0.tv_nsec) / 1000000L + delay >
+		    db->cfg->db_failover_seconds * 1000L)
+			return st;
+		nanosleep(&(struct timespec){ delay / 1000, (delay % 1000) * 1000000L }, NULL);
+		delay = delay * 2 > 1000 ? 1000 : delay * 2;
+	}
 }
 
 /*
@@ -170,7 +203,7 @@ db_ensure(struct db *db)
 	if (db->my != NULL)
 		return TC_OK;
 	db->reconnects++;
-	return db_connect(db);
+	return db_connect_wait(db);
 }
 
 tc_status
@@ -231,14 +264,21 @@ db_fail(struct db *db, unsigned int err, const char *what, const char *text)
 	if (db_gone(err)) {
 		log_msg(TC_LOG_WARN, &dbctx, "%s: connection lost (%u): %s", what, err, msg);
 		db_disconnect(db);
+		db->fault = DB_FAULT_GONE;
 		return TC_UNAVAILABLE;
 	}
 	switch (err) {
+	case 1213:	/* ER_LOCK_DEADLOCK, also Galera's certification conflict */
+	case 1205:	/* ER_LOCK_WAIT_TIMEOUT */
+	case 1180:	/* ER_ERROR_DURING_COMMIT: Galera could not replicate it */
+		/* The transaction is rolled back: it may run again as a whole
+		 * (dbtx.h); until then it is "try again", not a rule. */
+		log_msg(TC_LOG_INFO, &dbctx, "%s: %u: %s", what, err, msg);
+		db->fault = DB_FAULT_RETRY;
+		return TC_UNAVAILABLE;
 	case 1062:	/* ER_DUP_ENTRY */
 	case 1451:	/* ER_ROW_IS_REFERENCED_2 */
 	case 1452:	/* ER_NO_REFERENCED_ROW_2 */
-	case 1213:	/* ER_LOCK_DEADLOCK */
-	case 1205:	/* ER_LOCK_WAIT_TIMEOUT */
 		log_msg(TC_LOG_INFO, &dbctx, "%s: %u: %s", what, err, msg);
 		return TC_CONFLICT;
 	case 1406:	/* ER_DATA_TOO_LONG */
@@ -514,6 +554,7 @@ db_begin(struct db *db)
 		log_msg(TC_LOG_ERROR, &dbctx, "nested transaction");
 		return TC_INTERNAL;
 	}
+	db->fault = DB_FAULT_NONE;
 	if ((st = db_ensure(db)) != TC_OK)
 		return st;
 	if ((st = db_simple(db, "START TRANSACTION")) != TC_OK) {
@@ -523,6 +564,7 @@ db_begin(struct db *db)
 			return st;
 	}
 	db->in_tx = true;
+	db->fault = DB_FAULT_NONE;
 	return TC_OK;
 }
 
@@ -578,6 +620,12 @@ db_run_script(struct db *db, const char *sql, char *err, size_t errlen)
 		snprintf(err, errlen, "%u: %s", mysql_errno(db->my), mysql_error(db->my));
 	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
 	return rc == 0 ? TC_OK : TC_INTERNAL;
+}
+
+enum db_fault
+db_fault(const struct db *db)
+{
+	return db->fault;
 }
 
 void

@@ -79,6 +79,15 @@ tc_status	db_commit(struct db *);
 void		db_rollback(struct db *);
 bool		db_in_transaction(const struct db *);
 
+/*
+ * Why the current transaction's last call failed, for dbtx.h: a deadlock or a
+ * Galera certification conflict (rolled back: may run again), or a lost
+ * connection (rolled back if it was lost before COMMIT; unknown during it).
+ * db_begin resets it.
+ */
+enum db_fault { DB_FAULT_NONE, DB_FAULT_RETRY, DB_FAULT_GONE };
+enum db_fault	db_fault(const struct db *);
+
 /* Runs SQL text without parameters: for migrations (tcctl) only. */
 tc_status	db_run_script(struct db *, const char *sql, char *err, size_t errlen);
 

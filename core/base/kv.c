@@ -7,27 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "log.h"
+#include "sentinel.h"
 
 struct kv {
 	const struct config *cfg;
 	redisContext	*ctx;		/* NULL while disconnected */
 	uint64_t	 reconnects;
 	uint64_t	 errors;
+	uint64_t	 session;	/* one more per connection made (kv_session) */
 };
 
 static const struct log_ctx kvctx = { NULL, NULL, "redis" };
 
 /*
- * Authenticates a fresh connection (issue 19): AUTH user password (a Redis 6+
- * ACL user) or AUTH password (requirepass), when redis.password is set.  Kept
- * apart from the connect path so that it goes with whichever server that path
- * finds (a Sentinel's master, a failover's new one).  The password is never
- * logged.  hiredis 0.14 (Debian bookworm) has no TLS: docs/operations.md,
- * "Redis over TLS", puts a TLS tunnel (stunnel) on the application host.
+ * Kept apart from the connect path so that it goes with whichever server that
+ * path finds (a Sentinel's master, a failover's new one) and with the
+ * Sentinels themselves.  The password is never logged.  hiredis 0.14 (Debian
+ * bookworm) has no TLS: docs/operations.md, "Redis over TLS", puts a TLS
+ * tunnel (stunnel) on the application host.
  */
-static tc_status
+tc_status
 kv_auth(const struct config *cfg, redisContext *c)
 {
 	redisReply *r;
@@ -57,9 +59,18 @@ static tc_status
 kv_connect(struct kv *kv)
 {
 	struct timeval tv = { 2, 0 }, io = { 10, 0 };
+	char mhost[TC_HOST_MAX + 1];
+	int mport;
 	redisContext *c;
 
-	if (kv->cfg->redis_socket[0] != '\0')
+	if (sentinel_configured(kv->cfg)) {
+		/* The cluster: the master the Sentinels name now. */
+		if (sentinel_master_addr(kv->cfg, mhost, sizeof(mhost), &mport) != TC_OK) {
+			kv->errors++;
+			return TC_UNAVAILABLE;
+		}
+		c = redisConnectWithTimeout(mhost, mport, tv);
+	} else if (kv->cfg->redis_socket[0] != '\0')
 		c = redisConnectUnixWithTimeout(kv->cfg->redis_socket, tv);
 	else
 		c = redisConnectWithTimeout(kv->cfg->redis_host, kv->cfg->redis_port, tv);
@@ -72,12 +83,15 @@ kv_connect(struct kv *kv)
 		return TC_UNAVAILABLE;
 	}
 	redisSetTimeout(c, io);
-	if (kv_auth(kv->cfg, c) != TC_OK) {
+	/* Authenticated first; then never a replica (a Sentinel's answer may
+	 * be a failover behind). */
+	if (kv_auth(kv->cfg, c) != TC_OK || sentinel_is_master(c) != TC_OK) {
 		redisFree(c);
 		kv->errors++;
 		return TC_UNAVAILABLE;
 	}
 	kv->ctx = c;
+	kv->session++;
 	return TC_OK;
 }
 
@@ -112,39 +126,116 @@ kv_drop(struct kv *kv)
 	kv->errors++;
 }
 
-/* Sends a prepared command (already formatted by hiredis) and reads its reply. */
-static tc_status
-kv_send(struct kv *kv, redisReply **reply, const char *cmd, size_t len)
+static long long
+kv_now_ms(void)
 {
-	void *r = NULL;
-	int attempt;
+	struct timespec ts;
 
-	for (attempt = 0; attempt < 2; attempt++) {
-		bool fresh = kv->ctx == NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The server is no longer (or not yet) a master that takes commands: a
+ * replica after a failover (READONLY, also inside a script's error), a server
+ * loading its data, or one that lost its own master. */
+static bool
+kv_not_master(const redisReply *r)
+{
+	return r->type == REDIS_REPLY_ERROR && r->str != NULL &&
+	    (strstr(r->str, "READONLY") != NULL || strncmp(r->str, "LOADING", 7) == 0 ||
+	    strncmp(r->str, "MASTERDOWN", 10) == 0);
+}
+
+static void
+kv_free_replies(int n, redisReply **replies)
+{
+	for (int i = 0; i < n; i++) {
+		if (replies[i] != NULL)
+			freeReplyObject(replies[i]);
+		replies[i] = NULL;
+	}
+}
+
+/* Sends n prepared commands in one round trip and reads their n replies;
+ * false (replies freed) when the connection failed on the way. */
+static bool
+kv_round_trip(struct kv *kv, int n, char *const *cmds, const int *lens, redisReply **replies)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (redisAppendFormattedCommand(kv->ctx, cmds[i], (size_t)lens[i]) != REDIS_OK)
+			return false;
+	for (i = 0; i < n; i++) {
+		void *r = NULL;
+
+		if (redisGetReply(kv->ctx, &r) != REDIS_OK || r == NULL) {
+			kv_free_replies(n, replies);
+			return false;
+		}
+		replies[i] = r;
+	}
+	return true;
+}
+
+/*
+ * Sends n prepared commands (already formatted by hiredis) in one round trip
+ * and reads their replies into replies[] (the caller's, freeReplyObject each).
+ * A connection found stale is rebuilt and the commands sent once more at once.
+ * No master (none reachable, or READONLY/LOADING/MASTERDOWN): the connection
+ * is dropped, the master looked up again (sentinel.h) and the commands sent
+ * again, with a back-off from 50 ms doubling to 1 s, for at most
+ * redis.failover_seconds (0: no waiting, the single server's behaviour).
+ * An error reply to any command gives TC_INTERNAL and no replies.
+ */
+static tc_status
+kv_send(struct kv *kv, int n, char *const *cmds, const int *lens, redisReply **replies)
+{
+	long long deadline = kv_now_ms() + kv->cfg->redis_failover_seconds * 1000LL;
+	long delay = 50;
+	tc_status st = TC_OK;
+	int i;
+
+	for (i = 0; i < n; i++)
+		replies[i] = NULL;
+	for (;;) {
+		bool fresh = kv->ctx == NULL, master = true;
 
 		if (kv->ctx == NULL) {
 			kv->reconnects++;
 			if (kv_connect(kv) != TC_OK)
-				return TC_UNAVAILABLE;
+				goto later;
 		}
-		if (redisAppendFormattedCommand(kv->ctx, cmd, len) == REDIS_OK &&
-		    redisGetReply(kv->ctx, &r) == REDIS_OK && r != NULL)
-			break;
+		if (kv_round_trip(kv, n, cmds, lens, replies)) {
+			for (i = 0; i < n && master; i++)
+				master = !kv_not_master(replies[i]);
+			if (master)
+				break;
+			log_msg(TC_LOG_WARN, &kvctx, "%.120s: looking for the master again",
+			    replies[i - 1]->str);
+			kv_free_replies(n, replies);
+			kv_drop(kv);
+			goto later;
+		}
 		log_msg(TC_LOG_WARN, &kvctx, "command failed: %s", kv->ctx->errstr);
 		kv_drop(kv);
-		if (fresh)
+		if (!fresh)
+			continue;	/* a stale connection: once more, at once */
+later:
+		if (kv_now_ms() + delay > deadline)
 			return TC_UNAVAILABLE;
+		nanosleep(&(struct timespec){ delay / 1000, (delay % 1000) * 1000000L }, NULL);
+		delay = delay * 2 > 1000 ? 1000 : delay * 2;
 	}
-	if (r == NULL)
-		return TC_UNAVAILABLE;
-	if (((redisReply *)r)->type == REDIS_REPLY_ERROR) {
-		log_msg(TC_LOG_ERROR, &kvctx, "error reply: %.200s", ((redisReply *)r)->str);
-		freeReplyObject(r);
-		kv->errors++;
-		return TC_INTERNAL;
-	}
-	*reply = r;
-	return TC_OK;
+	for (i = 0; i < n; i++)
+		if (replies[i]->type == REDIS_REPLY_ERROR) {
+			log_msg(TC_LOG_ERROR, &kvctx, "error reply: %.200s", replies[i]->str);
+			kv->errors++;
+			st = TC_INTERNAL;
+		}
+	if (st != TC_OK)
+		kv_free_replies(n, replies);
+	return st;
 }
 
 static tc_status
@@ -156,7 +247,7 @@ kv_vcommand(struct kv *kv, redisReply **reply, const char *fmt, va_list ap)
 
 	if ((len = redisvFormatCommand(&cmd, fmt, ap)) < 0)
 		return TC_INTERNAL;
-	st = kv_send(kv, reply, cmd, (size_t)len);
+	st = kv_send(kv, 1, &cmd, &len, reply);
 	redisFreeCommand(cmd);
 	return st;
 }
@@ -199,7 +290,7 @@ kv_command_argv(struct kv *kv, redisReply **reply, int argc, const char **argv,
 	len = redisFormatCommandArgv(&cmd, argc, argv, lens);
 	if (len < 0)
 		return TC_INTERNAL;
-	st = kv_send(kv, reply, cmd, (size_t)len);
+	st = kv_send(kv, 1, &cmd, &len, reply);
 	redisFreeCommand(cmd);
 	return st;
 }
@@ -210,65 +301,19 @@ kv_pipeline_argv(struct kv *kv, int n, const int *argc, const char *const *const
 {
 	char *cmds[KV_PIPELINE_MAX];
 	int lens[KV_PIPELINE_MAX];
-	tc_status st = TC_OK;
-	int i, attempt, got = 0;
+	tc_status st;
+	int i;
 
 	if (n < 1 || n > KV_PIPELINE_MAX)
 		return TC_INTERNAL;
-	for (i = 0; i < n; i++) {
-		replies[i] = NULL;
+	for (i = 0; i < n; i++)
 		if ((lens[i] = redisFormatCommandArgv(&cmds[i], argc[i], (const char **)argv[i],
 		    NULL)) < 0) {
 			while (--i >= 0)
 				redisFreeCommand(cmds[i]);
 			return TC_INTERNAL;
 		}
-	}
-	for (attempt = 0; attempt < 2; attempt++) {
-		bool fresh = kv->ctx == NULL;
-		bool ok = true;
-
-		if (kv->ctx == NULL) {
-			kv->reconnects++;
-			if (kv_connect(kv) != TC_OK) {
-				st = TC_UNAVAILABLE;
-				goto out;
-			}
-		}
-		for (i = 0; i < n && ok; i++)
-			ok = redisAppendFormattedCommand(kv->ctx, cmds[i], (size_t)lens[i]) == REDIS_OK;
-		for (got = 0; got < n && ok; got++) {
-			void *r = NULL;
-
-			ok = redisGetReply(kv->ctx, &r) == REDIS_OK && r != NULL;
-			replies[got] = r;
-		}
-		if (ok)
-			break;
-		log_msg(TC_LOG_WARN, &kvctx, "pipeline failed: %s", kv->ctx->errstr);
-		for (i = 0; i < n; i++) {
-			if (replies[i] != NULL)
-				freeReplyObject(replies[i]);
-			replies[i] = NULL;
-		}
-		kv_drop(kv);
-		if (fresh || attempt == 1) {
-			st = TC_UNAVAILABLE;
-			goto out;
-		}
-	}
-	for (i = 0; i < n; i++)
-		if (replies[i]->type == REDIS_REPLY_ERROR) {
-			log_msg(TC_LOG_ERROR, &kvctx, "error reply: %.200s", replies[i]->str);
-			kv->errors++;
-			st = TC_INTERNAL;
-		}
-	if (st != TC_OK)
-		for (i = 0; i < n; i++) {
-			freeReplyObject(replies[i]);
-			replies[i] = NULL;
-		}
-out:
+	st = kv_send(kv, n, cmds, lens, replies);
 	for (i = 0; i < n; i++)
 		redisFreeCommand(cmds[i]);
 	return st;
@@ -283,6 +328,38 @@ kv_ping(struct kv *kv)
 	if ((st = kv_command(kv, &r, "PING")) != TC_OK)
 		return st;
 	freeReplyObject(r);
+	return TC_OK;
+}
+
+uint64_t
+kv_session(const struct kv *kv)
+{
+	return kv->session;
+}
+
+tc_status
+kv_wait_replicas(struct kv *kv, uint64_t session)
+{
+	redisReply *r;
+	tc_status st;
+	long long acked;
+
+	if (kv->cfg->redis_wait_replicas == 0)
+		return TC_OK;
+	if (kv->ctx == NULL || kv->session != session) {
+		log_msg(TC_LOG_WARN, &kvctx, "WAIT: the connection changed since the writes");
+		return TC_UNAVAILABLE;
+	}
+	if ((st = kv_command(kv, &r, "WAIT %d %d", kv->cfg->redis_wait_replicas,
+	    kv->cfg->redis_wait_ms)) != TC_OK)
+		return st;
+	acked = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
+	freeReplyObject(r);
+	if (kv->session != session || acked < kv->cfg->redis_wait_replicas) {
+		log_msg(TC_LOG_WARN, &kvctx, "WAIT: %lld of %d replicas hold the writes", acked,
+		    kv->cfg->redis_wait_replicas);
+		return TC_UNAVAILABLE;
+	}
 	return TC_OK;
 }
 

@@ -45,6 +45,23 @@ tc_status	kv_command_argv(struct kv *, redisReply **reply, int argc, const char 
 tc_status	kv_pipeline_argv(struct kv *, int n, const int *argc,
 		    const char *const *const *argv, redisReply **replies);
 
+/*
+ * Writes that must survive a failover (Redis replicates asynchronously):
+ * take s = kv_session() before them, then kv_wait_replicas(kv, s) after them.
+ * TC_OK when redis.wait_replicas replicas acknowledged every write of this
+ * connection (WAIT, at most redis.wait_ms), or when redis.wait_replicas is 0
+ * (a single server).  TC_UNAVAILABLE when fewer did or when the connection
+ * was rebuilt since s (writes on the old one may be lost): then answer 503,
+ * and the client's repeat, which must be idempotent, makes it good.
+ */
+uint64_t	kv_session(const struct kv *);
+tc_status	kv_wait_replicas(struct kv *, uint64_t session);
+
+/* Authenticates a fresh connection c to a Redis server or a Sentinel: AUTH
+ * user password (an ACL user) or AUTH password (requirepass), when
+ * redis.password is set; TC_OK without one.  TC_UNAVAILABLE when refused. */
+tc_status	kv_auth(const struct config *, redisContext *c);
+
 /* PING. */
 tc_status	kv_ping(struct kv *);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "dbtx.h"
 #include "log.h"
 
 static const struct log_ctx ctx = { NULL, NULL, "rosterset" };
@@ -103,26 +104,44 @@ rosterset_set_active_locked(struct db *db, const struct rosterset_kind *k, uint6
 	return TC_OK;
 }
 
+/* One call's arguments and results, for dbtx_run's bodies. */
+struct set_tx {
+	const struct rosterset_kind	*k;
+	struct kv			*kv;
+	uint64_t			 tenant_id, actor_id;
+	const struct idlist		*ids;
+	bool				 active;
+	uint64_t			*n;		/* changed or deleted */
+	struct idlist			*offending;	/* unknown (or active) */
+};
+
+static tc_status
+set_active_body(struct db *db, void *arg)
+{
+	struct set_tx *t = arg;
+
+	return rosterset_set_active_locked(db, t->k, t->tenant_id, t->actor_id, t->ids,
+	    t->active, t->n, t->offending);
+}
+
 tc_status
 rosterset_set_active(struct db *db, const struct rosterset_kind *k, uint64_t tenant_id,
     uint64_t actor_id, const struct idlist *ids, bool active, uint64_t *changed,
     struct idlist *unknown)
 {
+	struct set_tx t = { k, NULL, tenant_id, actor_id, ids, active, changed, unknown };
 	tc_status st;
 
 	*changed = 0;
 	idlist_init(unknown, ids->arena);
 	if (ids->n == 0)
 		return TC_INVALID;
-	if ((st = db_begin(db)) != TC_OK)
-		return st;
-	if ((st = rosterset_set_active_locked(db, k, tenant_id, actor_id, ids, active, changed,
-	    unknown)) != TC_OK || (st = db_commit(db)) != TC_OK) {
-		db_rollback(db);
+	/* Again as a whole after a conflict or a lost node (Galera); a COMMIT
+	 * whose connection was lost is answered 503 and the repeat is harmless
+	 * (the rows are then already in the state asked for). */
+	if ((st = dbtx_run(db, set_active_body, NULL, &t)) != TC_OK)
 		*changed = 0;
-		return st;
-	}
-	return TC_OK;
+	return st;
 }
 
 /* Runs the kind's deletions; *n: the objects themselves deleted. */
@@ -139,50 +158,59 @@ delete_rows(struct db *db, const struct rosterset_kind *k, uint64_t tenant_id, c
 	return TC_OK;
 }
 
+static tc_status
+delete_body(struct db *db, void *arg)
+{
+	struct set_tx *t = arg;
+	const struct rosterset_kind *k = t->k;
+	struct idlist act, unknown;
+	const char *json, *csv;
+	uint64_t n = 0;
+	tc_status st;
+
+	*t->n = 0;
+	idlist_init(t->offending, t->ids->arena);
+	if ((json = idlist_json(t->ids)) == NULL || (csv = idlist_csv(t->ids)) == NULL)
+		return TC_INTERNAL;
+	if ((st = rosterset_lock(db, k, t->tenant_id, t->ids, &unknown, &act, NULL)) != TC_OK)
+		return st;
+	if (unknown.n > 0 || act.n > 0) {
+		*t->offending = unknown.n > 0 ? unknown : act;
+		return unknown.n > 0 ? TC_NOT_FOUND : TC_CONFLICT;
+	}
+	if ((st = delete_rows(db, k, t->tenant_id, json, &n)) != TC_OK)
+		return st;
+	if (n != t->ids->n) {
+		log_msg(TC_LOG_ERROR, &ctx, "%s delete: %llu of %zu locked rows", k->object,
+		    (unsigned long long)n, t->ids->n);
+		return TC_INTERNAL;
+	}
+	if ((st = audit_write(db, t->tenant_id, actor_kind(t->actor_id), t->actor_id,
+	    k->audit_delete, k->object, csv, (unsigned long)n)) != TC_OK)
+		return st;
+	/* Redis before the commit: if it cannot be reached, nothing is deleted
+	 * (a key removed before a failed commit held only rebuildable data). */
+	if (k->kv_forget != NULL && (st = k->kv_forget(t->kv, t->tenant_id, t->ids)) != TC_OK)
+		return st;
+	*t->n = n;
+	return TC_OK;
+}
+
 tc_status
 rosterset_delete(struct db *db, struct kv *kv, const struct rosterset_kind *k,
     uint64_t tenant_id, uint64_t actor_id, const struct idlist *ids, uint64_t *deleted,
     struct idlist *offending)
 {
-	struct idlist act, unknown;
-	const char *json, *csv;
-	uint64_t n = 0;
+	struct set_tx t = { k, kv, tenant_id, actor_id, ids, false, deleted, offending };
 	tc_status st;
 
 	*deleted = 0;
 	idlist_init(offending, ids->arena);
 	if (ids->n == 0)
 		return TC_INVALID;
-	if ((json = idlist_json(ids)) == NULL || (csv = idlist_csv(ids)) == NULL)
-		return TC_INTERNAL;
-	if ((st = db_begin(db)) != TC_OK)
-		return st;
-	if ((st = rosterset_lock(db, k, tenant_id, ids, &unknown, &act, NULL)) != TC_OK)
-		goto fail;
-	if (unknown.n > 0 || act.n > 0) {
-		*offending = unknown.n > 0 ? unknown : act;
-		st = unknown.n > 0 ? TC_NOT_FOUND : TC_CONFLICT;
-		goto fail;
-	}
-	if ((st = delete_rows(db, k, tenant_id, json, &n)) != TC_OK)
-		goto fail;
-	if (n != ids->n) {
-		log_msg(TC_LOG_ERROR, &ctx, "%s delete: %llu of %zu locked rows", k->object,
-		    (unsigned long long)n, ids->n);
-		st = TC_INTERNAL;
-		goto fail;
-	}
-	if ((st = audit_write(db, tenant_id, actor_kind(actor_id), actor_id, k->audit_delete,
-	    k->object, csv, (unsigned long)n)) != TC_OK)
-		goto fail;
-	/* Redis before the commit: if it cannot be reached, nothing is deleted
-	 * (a key removed before a failed commit held only rebuildable data). */
-	if ((k->kv_forget != NULL && (st = k->kv_forget(kv, tenant_id, ids)) != TC_OK) ||
-	    (st = db_commit(db)) != TC_OK)
-		goto fail;
-	*deleted = n;
-	return TC_OK;
-fail:
-	db_rollback(db);
+	/* As rosterset_set_active; a lost COMMIT is answered 503, and the
+	 * repeat finds the rows gone (404): the user sees what happened. */
+	if ((st = dbtx_run(db, delete_body, NULL, &t)) != TC_OK)
+		*deleted = 0;
 	return st;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "dbtx.h"
 #include "import.h"
 #include "syncpoints.h"
 
@@ -451,27 +452,39 @@ id_text(char *buf, size_t size, uint64_t id)
 	return buf;
 }
 
+struct create_tx {
+	uint64_t			 tenant_id, actor_id;
+	const struct student_input	*in;
+	uint64_t			*id;
+};
+
+static tc_status
+create_body(struct db *db, void *arg)
+{
+	struct create_tx *c = arg;
+	const struct student_input *in = c->in;
+	char idbuf[24];
+	tc_status st;
+
+	if ((st = db_exec(db, sql[SQL_INSERT], DB_ARGS(DB_INT(c->tenant_id), DB_STR(in->achternaam),
+	    opt_str(in->voorvoegsel), DB_STR(in->roepnaam), opt_str(in->geboortedatum),
+	    opt_str(in->jaargroep)), NULL, c->id)) != TC_OK)
+		return st;
+	return audit_write(db, c->tenant_id, c->actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR,
+	    c->actor_id, "student_create", "student", id_text(idbuf, sizeof(idbuf), *c->id), 1);
+}
+
 tc_status
 student_create(struct db *db, uint64_t tenant_id, uint64_t actor_id,
     const struct student_input *in, uint64_t *id)
 {
-	char idbuf[24];
-	tc_status st;
+	struct create_tx c = { tenant_id, actor_id, in, id };
 
 	if (in->achternaam[0] == '\0' || in->roepnaam[0] == '\0')
 		return TC_INVALID;
-	if ((st = db_begin(db)) != TC_OK)
-		return st;
-	if ((st = db_exec(db, sql[SQL_INSERT], DB_ARGS(DB_INT(tenant_id), DB_STR(in->achternaam),
-	    opt_str(in->voorvoegsel), DB_STR(in->roepnaam), opt_str(in->geboortedatum),
-	    opt_str(in->jaargroep)), NULL, id)) != TC_OK ||
-	    (st = audit_write(db, tenant_id, actor_id != 0 ? AUDIT_USER : AUDIT_OPERATOR, actor_id, "student_create", "student",
-	    id_text(idbuf, sizeof(idbuf), *id), 1)) != TC_OK ||
-	    (st = db_commit(db)) != TC_OK) {
-		db_rollback(db);
-		return st;
-	}
-	return TC_OK;
+	/* Again as a whole after a conflict or a lost node; a COMMIT whose
+	 * connection was lost is reported (503), not repeated: no pupil twice. */
+	return dbtx_run(db, create_body, NULL, &c);
 }
 
 struct lock_one {

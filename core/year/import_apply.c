@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "dbtx.h"
 #include "schoolyear.h"
 
 enum {
@@ -525,70 +526,108 @@ result_by_kind(json_t *counts, const struct import_review *rv)
 	json_decref(review);
 }
 
-tc_status
-import_apply(struct db *db, uint64_t t, const struct import_state *s,
-    const struct import_review *rv, uint64_t actor, char **result, char *err, size_t errlen)
+/* One apply as a transaction body (dbtx.h); result and plan are its own. */
+struct apply_tx {
+	uint64_t			 t;
+	const struct import_state	*s;
+	const struct import_review	*rv;
+	uint64_t			 actor;
+	bool				 applied_before;	/* the import_runs row exists */
+	char				*text;			/* the counts (malloc'd) */
+};
+
+static tc_status
+apply_body(struct db *db, void *arg)
 {
-	struct text_result prev = { NULL };
+	struct apply_tx *a = arg;
+	const struct import_state *s = a->s;
 	struct plan p;
 	json_t *counts;
-	char year[16], *text = NULL;
+	char year[16];
 	tc_status st;
 
-	*result = NULL;
-	if ((st = db_begin(db)) != TC_OK) {
-		snprintf(err, errlen, "database unavailable");
+	free(a->text);
+	a->text = NULL;
+	/* The marker first: the import id is the key of import_runs. */
+	st = db_exec(db, sql[SQL_RUN_INSERT], DB_ARGS(DB_INT(a->t), DB_STR(s->id), DB_INT(s->year),
+	    DB_STR(s->kind), DB_STR(s->started_by), a->actor != 0 ? DB_INT(a->actor) : DB_NULLV),
+	    NULL, NULL);
+	if (st == TC_CONFLICT)
+		a->applied_before = true;	/* the first apply has committed */
+	if (st != TC_OK)
 		return st;
-	}
-	st = db_exec(db, sql[SQL_RUN_INSERT], DB_ARGS(DB_INT(t), DB_STR(s->id), DB_INT(s->year),
-	    DB_STR(s->kind), DB_STR(s->started_by), actor != 0 ? DB_INT(actor) : DB_NULLV), NULL, NULL);
-	if (st == TC_CONFLICT) {
-		/* Applied before (the first apply has committed): its result. */
-		db_rollback(db);
-		st = db_query(db, sql[SQL_RUN_RESULT], DB_ARGS(DB_INT(t), DB_STR(s->id)), text_row, &prev);
-		if (st == TC_OK && prev.text != NULL) {
-			*result = prev.text;
-			return TC_OK;
-		}
-		free(prev.text);
-		snprintf(err, errlen, "import run found but unreadable");
-		return st != TC_OK ? st : TC_INTERNAL;
-	}
-	if (st != TC_OK) {
-		db_rollback(db);
-		snprintf(err, errlen, "import run not recorded (%s)", status_name(st));
-		return st;
-	}
-	plan_build(rv, &p);
+	plan_build(a->rv, &p);
 	schoolyear_format(s->year, year, sizeof(year));
 	counts = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:b}",
 	    "school_year", year, "groups_new", 0, "groups_updated", 0, "students_new", 0,
 	    "students_updated", 0, "teachers_new", 0, "teachers_updated", 0, "memberships", 0,
 	    "teacher_groups", 0, "leavers_archived", 0, "activated", 0);
 	json_object_set_new(counts, "students_reactivated", json_integer(0));
-	st = write_all(db, t, s, rv, &p, counts);
+	st = write_all(db, a->t, s, a->rv, &p, counts);
 	if (st == TC_OK)
-		result_by_kind(counts, rv);
-	if (st == TC_OK && (text = json_dumps(counts, JSON_COMPACT)) == NULL)
+		result_by_kind(counts, a->rv);
+	if (st == TC_OK && (a->text = json_dumps(counts, JSON_COMPACT)) == NULL)
 		st = TC_INTERNAL;
 	if (st == TC_OK)
-		st = db_exec(db, sql[SQL_RUN_SET_RESULT], DB_ARGS(DB_STR(text), DB_INT(t),
+		st = db_exec(db, sql[SQL_RUN_SET_RESULT], DB_ARGS(DB_STR(a->text), DB_INT(a->t),
 		    DB_STR(s->id)), NULL, NULL);
 	if (st == TC_OK)
-		st = audit_write(db, t, actor != 0 ? AUDIT_USER : AUDIT_SYSTEM, actor, "import_apply",
-		    "import", s->id, (unsigned long)(json_array_size(p.students_new) +
+		st = audit_write(db, a->t, a->actor != 0 ? AUDIT_USER : AUDIT_SYSTEM, a->actor,
+		    "import_apply", "import", s->id, (unsigned long)(json_array_size(p.students_new) +
 		    json_array_size(p.students_upd)));
-	if (st == TC_OK)
-		st = db_commit(db);
-	else
-		db_rollback(db);
 	plan_free(&p);
 	json_decref(counts);
+	return st;
+}
+
+/* After a connection lost during COMMIT: the import_runs row (with its result)
+ * is there exactly when the apply committed. */
+static tc_status
+apply_committed(struct db *db, void *arg)
+{
+	struct apply_tx *a = arg;
+	struct text_result prev = { NULL };
+	tc_status st;
+
+	st = db_query(db, sql[SQL_RUN_RESULT], DB_ARGS(DB_INT(a->t), DB_STR(a->s->id)), text_row,
+	    &prev);
+	if (st != TC_OK)
+		return st;
+	if (prev.text == NULL)
+		return TC_NOT_FOUND;
+	free(a->text);
+	a->text = prev.text;
+	return TC_OK;
+}
+
+tc_status
+import_apply(struct db *db, uint64_t t, const struct import_state *s,
+    const struct import_review *rv, uint64_t actor, char **result, char *err, size_t errlen)
+{
+	struct apply_tx a = { t, s, rv, actor, false, NULL };
+	struct text_result prev = { NULL };
+	tc_status st;
+
+	*result = NULL;
+	st = dbtx_run(db, apply_body, apply_committed, &a);
+	if (st == TC_CONFLICT && a.applied_before) {
+		/* Applied before: its result. */
+		st = db_query(db, sql[SQL_RUN_RESULT], DB_ARGS(DB_INT(t), DB_STR(s->id)), text_row, &prev);
+		if (st == TC_OK && prev.text != NULL) {
+			free(a.text);
+			*result = prev.text;
+			return TC_OK;
+		}
+		free(prev.text);
+		free(a.text);
+		snprintf(err, errlen, "import run found but unreadable");
+		return st != TC_OK ? st : TC_INTERNAL;
+	}
 	if (st != TC_OK) {
-		free(text);
+		free(a.text);
 		snprintf(err, errlen, "apply failed: %s", status_name(st));
 		return st;
 	}
-	*result = text;
+	*result = a.text;
 	return TC_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "sentinel.h"
 
 static char *
 write_conf(const char *text)
@@ -173,6 +174,44 @@ support_contact(void **state)
 	}
 }
 
+/* The cluster's keys: a Sentinel list is checked when loaded; its defaults
+ * are the single server's (no waiting, no replica acknowledgement). */
+static void
+cluster_keys(void **state)
+{
+	struct config c;
+	char err[256];
+	const char *p;
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.redis_sentinels, "");
+	assert_string_equal(c.redis_master_name, "tc");
+	assert_int_equal(c.redis_failover_seconds, 0);
+	assert_int_equal(c.redis_wait_replicas, 0);
+	assert_int_equal(c.db_failover_seconds, 0);
+	p = write_conf("redis.sentinels = 10.0.0.11:26379,10.0.0.12:26379, 10.0.0.13:26379\n"
+	    "redis.wait_replicas = 1\nredis.failover_seconds = 15\ndb.failover_seconds = 10\n");
+	assert_int_equal(config_load(&c, p, err, sizeof(err)), TC_OK);
+	unlink(p);
+	assert_int_equal(c.redis_wait_replicas, 1);
+	assert_int_equal(c.redis_failover_seconds, 15);
+	assert_int_equal(sentinel_check_list("", err, sizeof(err)), TC_OK);
+	assert_int_equal(sentinel_check_list("h:1", err, sizeof(err)), TC_OK);
+	assert_int_equal(sentinel_check_list("h", err, sizeof(err)), TC_INVALID);
+	assert_int_equal(sentinel_check_list("h:0", err, sizeof(err)), TC_INVALID);
+	assert_int_equal(sentinel_check_list("h:65536", err, sizeof(err)), TC_INVALID);
+	assert_int_equal(sentinel_check_list(":26379", err, sizeof(err)), TC_INVALID);
+	assert_int_equal(sentinel_check_list("h:1,,h:2", err, sizeof(err)), TC_INVALID);
+	assert_int_equal(sentinel_check_list("h:1x", err, sizeof(err)), TC_INVALID);
+	assert_int_equal(sentinel_check_list("a:1,b:2,c:3,d:4,e:5,f:6,g:7,h:8,i:9", err,
+	    sizeof(err)), TC_INVALID);
+	p = write_conf("redis.sentinels = 10.0.0.11\n");
+	assert_int_equal(config_load(&c, p, err, sizeof(err)), TC_INVALID);
+	unlink(p);
+	assert_non_null(strstr(err, "redis.sentinels"));
+}
+
 int
 main(void)
 {
@@ -183,6 +222,7 @@ main(void)
 		cmocka_unit_test(environment_overrides),
 		cmocka_unit_test(secret_key_file),
 		cmocka_unit_test(support_contact),
+		cmocka_unit_test(cluster_keys),
 	};
 
 	log_init("test_config", TC_LOG_ERROR);
