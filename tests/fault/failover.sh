@@ -56,7 +56,7 @@ sqlq() { mariadb --no-defaults --socket="$TC_MYSQL_SOCKET" -uroot testcentrum -N
 
 free_port() {
 	local p used
-	used=" $(awk 'NR > 1 { split($2, a, ":"); print a[2] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+	used=" $(awk 'FNR > 1 { split($2, a, ":"); print a[2] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null |
 		while read -r h; do echo $((16#$h)); done | sort -un | tr '\n' ' ') "
 	for _ in $(seq 200); do
 		p=$(shuf -i 20000-59999 -n 1)
@@ -93,11 +93,13 @@ sqlq "SELECT id FROM students WHERE tenant_id = $tid ORDER BY id" >"$dir/pupils"
 # --- three tc-fcgi behind a private nginx ------------------------------------
 for n in 1 2 3; do start_fcgi "$n"; done
 port=$(free_port) || fail "no free port"
+# nginx's workers run as the private set-up's do: tc-fcgi's socket (0660)
+# belongs to their group (scripts/services: "root" when nobody cannot read
+# the checkout, e.g. one under /root).
 user_line=
 if ((EUID == 0)); then
-	group=nogroup
-	getent group nogroup >/dev/null || group=nobody
-	user_line="user nobody $group;"
+	user_line=$(grep -m 1 '^user ' "${TC_SERVICES_DIR:?}/nginx/nginx.conf") ||
+		fail "no user line in $TC_SERVICES_DIR/nginx/nginx.conf"
 fi
 mkdir -p "$dir/tmp"
 cat >"$dir/nginx.conf" <<EOF
