@@ -126,8 +126,12 @@ function fetchByTcctl(s, dir) {
     execFile('/usr/bin/time', ['-f', '%M', '-o', out, path.join(env.bin, 'tcctl'), '--config', env.config,
       'las', 'fetch', '--tenant', s.slug, '--year', '2026-2027', '--out', path.join(dir, `${s.slug}.json`)],
     { encoding: 'utf8', timeout: 120000, env: { ...process.env, ...memEnv } }, (err, stdout, stderr) => {
-      ok({ code: err ? err.code : 0, stderr, ms: Date.now() - t0,
-        mb: Number(readFileSync(out, 'utf8').trim().split('\n').pop()) / 1024 });
+      // No file: GNU time is missing or did not run (a failed assertion
+      // below, not an exception in this callback, which would skip the
+      // clean-up that starts the services' tc-worker again).
+      let mb = NaN;
+      try { mb = Number(readFileSync(out, 'utf8').trim().split('\n').pop()) / 1024; } catch { /* NaN */ }
+      ok({ code: err ? err.code : 0, stderr, ms: Date.now() - t0, mb });
     });
   });
 }
