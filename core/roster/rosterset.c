@@ -124,24 +124,34 @@ set_active_body(struct db *db, void *arg)
 	    t->active, t->n, t->offending);
 }
 
+/*
+ * Runs body on t's set in dbtx_run(): again as a whole after a conflict or a
+ * lost node (Galera).  A COMMIT whose connection was lost is answered 503, and
+ * the repeat is harmless: the rows are then in the state asked for, or gone
+ * (404), and the user sees what happened.
+ */
+static tc_status
+set_run(struct db *db, struct set_tx *t, dbtx_fn body)
+{
+	tc_status st;
+
+	*t->n = 0;
+	idlist_init(t->offending, t->ids->arena);
+	if (t->ids->n == 0)
+		return TC_INVALID;
+	if ((st = dbtx_run(db, body, NULL, t)) != TC_OK)
+		*t->n = 0;
+	return st;
+}
+
 tc_status
 rosterset_set_active(struct db *db, const struct rosterset_kind *k, uint64_t tenant_id,
     uint64_t actor_id, const struct idlist *ids, bool active, uint64_t *changed,
     struct idlist *unknown)
 {
 	struct set_tx t = { k, NULL, tenant_id, actor_id, ids, active, changed, unknown };
-	tc_status st;
 
-	*changed = 0;
-	idlist_init(unknown, ids->arena);
-	if (ids->n == 0)
-		return TC_INVALID;
-	/* Again as a whole after a conflict or a lost node (Galera); a COMMIT
-	 * whose connection was lost is answered 503 and the repeat is harmless
-	 * (the rows are then already in the state asked for). */
-	if ((st = dbtx_run(db, set_active_body, NULL, &t)) != TC_OK)
-		*changed = 0;
-	return st;
+	return set_run(db, &t, set_active_body);
 }
 
 /* Runs the kind's deletions; *n: the objects themselves deleted. */
@@ -202,15 +212,6 @@ rosterset_delete(struct db *db, struct kv *kv, const struct rosterset_kind *k,
     struct idlist *offending)
 {
 	struct set_tx t = { k, kv, tenant_id, actor_id, ids, false, deleted, offending };
-	tc_status st;
 
-	*deleted = 0;
-	idlist_init(offending, ids->arena);
-	if (ids->n == 0)
-		return TC_INVALID;
-	/* As rosterset_set_active; a lost COMMIT is answered 503, and the
-	 * repeat finds the rows gone (404): the user sees what happened. */
-	if ((st = dbtx_run(db, delete_body, NULL, &t)) != TC_OK)
-		*deleted = 0;
-	return st;
+	return set_run(db, &t, delete_body);
 }
