@@ -427,7 +427,8 @@ api_import_records(struct request *r)
 	}
 	if (!paging(r, &limit, &offset) || !find_import(r, &s) || not_in_review(r, &s))
 		return;
-	if ((st = import_review_load(r->w->kv, r->tenant.id, s.id, &rv)) != TC_OK) {
+	if ((st = import_review_load_kind(r->w->kv, r->tenant.id, s.id, (enum import_kind)k,
+	    &rv)) != TC_OK) {
 		response_status(r, st);
 		return;
 	}

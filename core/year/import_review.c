@@ -76,8 +76,11 @@ compute_groups(struct import_review *rv)
 		    json_string(import_review_category(rv, IMPORT_GROUP, g, NULL)));
 }
 
-tc_status
-import_review_load(struct kv *kv, uint64_t t, const char *id, struct import_review *out)
+/* Loads the records of the kinds in mask (bit 1 << kind); the others stay
+ * empty arrays. */
+static tc_status
+review_load(struct kv *kv, uint64_t t, const char *id, unsigned mask,
+    struct import_review *out)
 {
 	tc_status st = TC_OK;
 
@@ -86,8 +89,15 @@ import_review_load(struct kv *kv, uint64_t t, const char *id, struct import_revi
 		json_t *rec;
 		size_t i;
 
-		if ((st = import_load_records(kv, t, id, (enum import_kind)k, &out->records[k])) != TC_OK)
+		if (!(mask & 1u << k))
+			out->records[k] = json_array();
+		else if ((st = import_load_records(kv, t, id, (enum import_kind)k,
+		    &out->records[k])) != TC_OK)
 			break;
+		if (out->records[k] == NULL) {
+			st = TC_INTERNAL;
+			break;
+		}
 		out->index[k] = json_object();
 		json_array_foreach(out->records[k], i, rec)
 			json_object_set(out->index[k], jstr(rec, "key"), rec);
@@ -101,6 +111,20 @@ import_review_load(struct kv *kv, uint64_t t, const char *id, struct import_revi
 	}
 	compute_groups(out);
 	return TC_OK;
+}
+
+tc_status
+import_review_load(struct kv *kv, uint64_t t, const char *id, struct import_review *out)
+{
+	return review_load(kv, t, id, (1u << IMPORT_KIND_MAX) - 1, out);
+}
+
+tc_status
+import_review_load_kind(struct kv *kv, uint64_t t, const char *id, enum import_kind k,
+    struct import_review *out)
+{
+	/* A pupil's category follows its stamgroep's: the groups always. */
+	return review_load(kv, t, id, 1u << IMPORT_GROUP | 1u << k, out);
 }
 
 void

@@ -33,6 +33,11 @@ struct import_review {
 
 tc_status	import_review_load(struct kv *, uint64_t tenant_id, const char *id,
 		    struct import_review *out);
+/* The same with only the records of kind k (and the groups, whose categories
+ * a pupil's follows): enough for import_review_list of k, for a page of one
+ * tab without reading and parsing every other tab's records. */
+tc_status	import_review_load_kind(struct kv *, uint64_t tenant_id, const char *id,
+		    enum import_kind k, struct import_review *out);
 void		import_review_free(struct import_review *);
 
 /* The effective category (static string) and link (0 when none) of rec. */
