@@ -289,3 +289,35 @@ test("the nightly sync's points on Leerlingen beheren, each pupil a link", async
     redis(['DEL', key]);
   }
 });
+
+test('a school with more groups than one page: the group filter and the pupil form list every group', async () => {
+  // Its own school: 8 groups from demo-seed and 200 more, over the API's
+  // page of 200.  Before, both selects showed the first 200 and no more.
+  const big = addSchool({ name: 'SG Veel Groepen' });
+  tcctl(['demo-seed', '--tenant', big.slug, '--year', CUR]);
+  const a = await login(big.host, big.email, big.password);
+  for (let i = 0; i < 200; i += 20) {
+    const made = await Promise.all(Array.from({ length: 20 }, (_, j) =>
+      a.post('/api/groups', { name: `Lesgroep ${String(i + j + 1).padStart(3, '0')}`, school_year: CUR })));
+    for (const r of made) assert.equal(r.status, 201, r.text);
+  }
+  const total = (await a.get('/api/groups?status=active&limit=1')).json.total;
+  assert.ok(total > 200, `${total} active groups`);
+  const page = await b.page(big.host);
+  await page.goto(page.base);
+  await loginAs(page, big.email, big.password);
+  await page.getByRole('heading', { name: 'Leerlingen beheren' }).waitFor();
+  const filter = page.getByLabel('Groep', { exact: true });
+  // "Alle groepen" and one option a group, the last one too.
+  await filter.locator('option', { hasText: `Lesgroep 200 (${CUR})` }).waitFor({ state: 'attached' });
+  assert.equal(await filter.locator('option').count(), total + 1);
+  // It filters like any other: its pupils are none.
+  await filter.selectOption({ label: `Lesgroep 200 (${CUR})` });
+  await page.getByText('Geen leerlingen gevonden met deze zoekopdracht.').waitFor();
+  // Nieuwe leerling: its Groep select has every group too.
+  await page.getByRole('button', { name: 'Nieuwe leerling' }).click();
+  const formGroups = page.getByRole('dialog').getByLabel('Groep', { exact: true });
+  await formGroups.locator('option', { hasText: `Lesgroep 200 (${CUR})` }).waitFor({ state: 'attached' });
+  assert.equal(await formGroups.locator('option').count(), total + 1);
+  await page.keyboard.press('Escape');
+});

@@ -58,6 +58,20 @@ export const patch = (p, b = {}) => api('PATCH', p, b);
 /** Sends a file (a File or Blob) as the body, e.g. an EDEXML export. */
 export const upload = (p, file, type = 'application/xml') => api('POST', p, file, type);
 
+/**
+ * Every item of a paged list (`{ items, total }`, pages of at most 200): a
+ * school may have more groups than one page holds, and a select that showed
+ * only the first 200 would hide the others without a word.
+ */
+export async function getAll(p, params = {}) {
+  const items = [];
+  for (;;) {
+    const page = await get(`${p}${qs({ ...params, limit: 200, offset: items.length })}`);
+    items.push(...page.items);
+    if (page.items.length === 0 || items.length >= page.total) return items;
+  }
+}
+
 /** A query string from an object, leaving out empty values. */
 export function qs(params) {
   const u = new URLSearchParams();

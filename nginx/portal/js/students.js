@@ -1,6 +1,6 @@
 // students.js - Leerlingen beheren (list, tabs, bulk actions) and the pupil page.
 
-import { get, post, patch, qs } from './api.js';
+import { get, getAll, post, patch, qs } from './api.js';
 import { h, fill, message, nextId, plural, pupilName, shortDate, longDate, announce } from './dom.js';
 import { confirmDialog, formDialog } from './dialog.js';
 import { isAdmin, go, schoolYear } from './app.js';
@@ -95,7 +95,7 @@ function enteredByHand() {
  * Resolves to the pupil the API answered, or null when cancelled.
  */
 export async function pupilForm(p) {
-  const groups = (await get(`/api/groups${qs({ status: 'active', limit: 200 })}`)).items;
+  const groups = await getAll('/api/groups', { status: 'active' });
   const current = p ? (p.groups || []).find((g) => g.kind === 'stamgroep') || (p.groups || [])[0] : null;
   const input = (key, max, type = 'text') => h('input', { type, maxlength: max ? String(max) : null, autocomplete: 'off', value: p && p[key] ? p[key] : '' });
   const roepnaam = input('roepnaam', 100);
@@ -392,8 +392,8 @@ export async function renderStudents(ctx, status) {
   }
   if (admin && status === 'active') showSync();
   // The group filter: the active groups of the school (a teacher: its own).
-  get(`/api/groups${qs({ status: 'active', limit: 200 })}`).then((g) => {
-    for (const gr of g.items) {
+  getAll('/api/groups', { status: 'active' }).then((g) => {
+    for (const gr of g) {
       groupSel.append(h('option', { value: String(gr.id), selected: String(gr.id) === filters.group }, `${gr.name} (${gr.school_year})`));
     }
   }).catch(() => {});

@@ -2,7 +2,7 @@
 // bar, Controle import uit LAS (tabs, categories, link dialog, leavers), the
 // summary, Gegevens importeren and the result.
 
-import { ApiError, get, post, put, del, qs, upload } from './api.js';
+import { ApiError, get, getAll, post, put, del, qs, upload } from './api.js';
 import { h, fill, message, nextId, plural, longDate, announce } from './dom.js';
 import { openDialog, confirmDialog } from './dialog.js';
 import { go, refreshYear, supportContact } from './app.js';
@@ -289,8 +289,8 @@ function describe(rec) {
 async function checkView(ctx, imp, tabKey) {
   if (tabKey !== 'groups') {
     try {
-      const g = await get(`/api/imports/${imp.id}/records${qs({ kind: 'group', limit: 200 })}`);
-      groupNames = new Map(g.items.map((r) => [r.key, r.display]));
+      const g = await getAll(`/api/imports/${imp.id}/records`, { kind: 'group' });
+      groupNames = new Map(g.map((r) => [r.key, r.display]));
     } catch { groupNames = null; }
     if (!ctx.alive()) return;
   }
