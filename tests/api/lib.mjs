@@ -10,6 +10,7 @@
 // fetch cannot set the Host header, and the Host header picks the school.
 
 import http from 'node:http';
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -308,3 +309,83 @@ process.on('exit', () => {
     try { tcctl(['tenant', 'disable', slug]); } catch { /* gone (erase-tenant) or servers down */ }
   }
 });
+
+// --- small helpers that many tests share (written once, here) -------------
+
+/** Resolves after ms milliseconds. */
+export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+/** Calls fn() every `every` ms until it returns something truthy (that is
+ * returned); fails the test "timed out waiting for WHAT" after ms. */
+export async function until(fn, what, ms = 30000, every = 250) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(every);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+/** Moves the deployment's clock to at ("YYYY-MM-DDTHH:MM"); every process
+ * follows within a second. */
+export async function setClockAt(at) {
+  tcctl(['clock', 'set', at]);
+  await sleep(1100);
+}
+
+/** addSchool's extra arguments that link a school to las-sim's school BRIN 00. */
+export const lasLink = (brin = '99XP', url = `${env.lasHttp}/uwlr`) => ['--brin', brin, '--dependancecode', '00',
+  '--las-url', url, '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
+
+/** addSchool() whose active school year starts in year (e.g. last year's), with
+ * s.id and a logged-in administrator s.admin. */
+export async function schoolInYear(name, year, extra = []) {
+  const s = addSchool({ name, extra });
+  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
+  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${s.id}, ${year}, 1)`);
+  s.admin = await login(s.host, s.email, s.password);
+  return s;
+}
+
+/** A school linked to las-sim's 99XP whose 2023-2024 the operator imported
+ * (tcctl import run --apply) on 1 September 2023 at time (the clock stays
+ * there); with s.id.  extra: more arguments for tcctl tenant add. */
+export async function importedSchool(name, time, extra = []) {
+  await setClockAt(`2023-09-01T${time}`);
+  const s = addSchool({ name, extra: [...lasLink(), ...extra] });
+  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
+  tcctl(['import', 'run', '--tenant', s.slug, '--year', '2023-2024', '--apply']);
+  return s;
+}
+
+/** GET /api/imports/{id} as session every 150 ms until its status is one of want. */
+export async function waitImport(session, id, want, ms = 30000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await session.get(`/api/imports/${id}`);
+    if (last.status === 200 && want.includes(last.json.status)) return last.json;
+    await sleep(150);
+  }
+  assert.fail(`import ${id} did not reach ${want}: ${last?.text}`);
+}
+
+/** POST /api/imports {school_year: year} as session: 202; returns the import. */
+export async function postImport(session, year) {
+  const res = await session.post('/api/imports', { school_year: year });
+  assert.equal(res.status, 202, res.text);
+  return res.json.import;
+}
+
+/** postImport(), then waitImport() until it is in review. */
+export async function reviewImport(session, year, ms = 30000) {
+  return waitImport(session, (await postImport(session, year)).id, ['review'], ms);
+}
+
+/** "Gegevens importeren" (200 or 202), then waitImport() until it is applied. */
+export async function applyImport(session, id, ms = 30000) {
+  const res = await session.post(`/api/imports/${id}/apply`);
+  assert.ok([200, 202].includes(res.status), res.text);
+  return waitImport(session, id, ['applied'], ms);
+}

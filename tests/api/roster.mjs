@@ -3,7 +3,7 @@
 // snapshot of every roster row of a school to prove that "nothing changed".
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { addSchool, login, tcctl, sql, sqlValue, restoreClock } from './lib.mjs';
+import { tcctl, sql, sqlValue, restoreClock, setClockAt, schoolInYear } from './lib.mjs';
 
 /** The id of a school, from its slug. */
 export function tenantId(slug) {
@@ -28,8 +28,7 @@ export function addUser(school, role = 'teacher', name = 'Juf Test') {
  * 2026 themselves: before(rosterClock), after(restoreClock).
  */
 export async function rosterClock() {
-  tcctl(['clock', 'set', '2026-03-02T12:00']);
-  await new Promise((r) => setTimeout(r, 1100));	// every process follows within a second
+  await setClockAt('2026-03-02T12:00');
 }
 export { restoreClock };
 
@@ -38,11 +37,7 @@ export { restoreClock };
  * administrator: { slug, host, id, admin } (admin is a session from login()).
  */
 export async function newSchool(name) {
-  const school = addSchool({ name });
-  school.id = tenantId(school.slug);
-  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${school.id}, 2025, 1)`);
-  school.admin = await login(school.host, school.email, school.password);
-  return school;
+  return schoolInYear(name, 2025);
 }
 
 let counter = 0;

@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, utimesSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot, restoreClock } from '../api/lib.mjs';
+import { env, login, tcctl, sql, sqlValue, repoRoot, restoreClock, sleep, lasLink, schoolInYear } from '../api/lib.mjs';
 
-export { env, login, tcctl, sql, sqlValue, repoRoot, restoreClock };
-export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+export { env, login, tcctl, sql, sqlValue, repoRoot, restoreClock, sleep };
 
 const servicesScript = path.join(repoRoot, 'scripts', 'services');
 const lasKey = () => readFileSync(env.lasKeyFile, 'utf8').trim();
@@ -81,18 +80,10 @@ export async function lasSchool(brin, generate, extraLas = {}, { sync = ['--sync
   // 15 August first: on the real date (after 1 October) a school with last
   // year active is overdue, and tc-worker's daily scan might start its import.
   inWindow();
-  await new Promise((r) => setTimeout(r, 1100));
+  await sleep(1100);
   await lasSet(brin, { generate, latency_ms: 0, fault: 'none', ...extraLas });
-  const s = addSchool({
-    name: `Storing ${brin}`,
-    extra: ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-      '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile,
-      '--las-xsd', '2.3', ...sync],
-  });
+  const s = await schoolInYear(`Storing ${brin}`, 2025, [...lasLink(brin), '--las-xsd', '2.3', ...sync]);
   s.brin = brin;
-  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
-  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${s.id}, 2025, 1)`);
-  s.admin = await login(s.host, s.email, s.password);
   return s;
 }
 
