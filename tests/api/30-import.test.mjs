@@ -7,37 +7,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { env, request, login, tcctl, sql, sqlValue, redis, addSchool, repoRoot, restoreClock } from './lib.mjs';
+import { env, request, login, sql, sqlValue, redis, addSchool, repoRoot, restoreClock, sleep, setClockAt,
+  lasLink, waitImport, postImport, applyImport } from './lib.mjs';
 import { tenantId, addUser, snapshot } from './roster.mjs';
 
 const expected = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures',
   'transition-99XP-2023-2024-to-2024-2025.json'), 'utf8'));
 // Without the nightly sync: each move of the clock to a new day would also
 // sync these schools, and a sync in progress is in the way of an import.
-const lasLink = () => ['--brin', '99XP', '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile, '--sync', 'no'];
+const link = () => [...lasLink(), '--sync', 'no'];
 
 let a;	// the school of the transition
 let b;	// another school, for isolation
 let aid;
 let bid;
 
-/* Moves the deployment's clock; every process follows within a second. */
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await new Promise((r) => setTimeout(r, 1100));
-}
-
-async function waitStatus(s, id, want, ms = 20000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await s.get(`/api/imports/${id}`);
-    if (last.status === 200 && want.includes(last.json.status)) return last.json;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  assert.fail(`import ${id} did not reach ${want}: ${last?.text}`);
-}
+// This file waits 20 s for an import's status.
+const waitStatus = (s, id, want) => waitImport(s, id, want, 20000);
 
 async function records(s, id, kind, extra = '') {
   const res = await s.get(`/api/imports/${id}/records?kind=${kind}&limit=200${extra}`);
@@ -46,21 +32,16 @@ async function records(s, id, kind, extra = '') {
 }
 
 async function startAndReview(s, year) {
-  const res = await s.post('/api/imports', { school_year: year });
-  assert.equal(res.status, 202, res.text);
-  assert.equal(res.json.import.status, 'fetching');
-  return waitStatus(s, res.json.import.id, ['review']);
+  const imp = await postImport(s, year);
+  assert.equal(imp.status, 'fetching');
+  return waitStatus(s, imp.id, ['review']);
 }
 
-async function applyAndWait(s, id) {
-  const res = await s.post(`/api/imports/${id}/apply`);
-  assert.ok([200, 202].includes(res.status), res.text);
-  return waitStatus(s, id, ['applied']);
-}
+const applyAndWait = (s, id) => applyImport(s, id, 20000);
 
 before(async () => {
-  a = addSchool({ name: 'Basisschool Overgang', extra: lasLink() });
-  b = addSchool({ name: 'Andere school', extra: lasLink() });
+  a = addSchool({ name: 'Basisschool Overgang', extra: link() });
+  b = addSchool({ name: 'Andere school', extra: link() });
   aid = tenantId(a.slug);
   bid = tenantId(b.slug);
   a.admin = await login(a.host, a.email, a.password);
@@ -74,7 +55,7 @@ after(() => {
 let first;	// the first import's result
 
 test('first import into an empty school: everything is Nieuw, apply fills the school', async () => {
-  await clock('2023-09-01T10:00');
+  await setClockAt('2023-09-01T10:00');
   const sy = (await a.admin.get('/api/school-year')).json;
   assert.equal(sy.active, null);
   assert.equal(sy.next, '2023-2024');
@@ -107,7 +88,7 @@ test('first import into an empty school: everything is Nieuw, apply fills the sc
 });
 
 test('outside the window, for a wrong year, without a LAS link: refused with a reason', async () => {
-  await clock('2024-07-20T10:00');
+  await setClockAt('2024-07-20T10:00');
   let res = await a.admin.post('/api/imports', { school_year: '2024-2025' });
   assert.equal(res.status, 409, res.text);
   assert.equal(res.json.error.code, 'outside_window');
@@ -137,7 +118,7 @@ test('the transition a year later: the categories of the expected diff', async (
   sql(`INSERT INTO test_administrations (tenant_id, student_id, test_id, taken_on, score) VALUES (${aid}, ${leaver}, ${testId}, '2024-01-21', 66)`);
   sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${aid}, 'Schmidt', 'Hannah', 'manual')`);
   handEntered = Number(sqlValue(`SELECT id FROM students WHERE tenant_id = ${aid} AND source = 'manual' AND achternaam = 'Schmidt'`));
-  await clock('2024-08-15T10:00');
+  await setClockAt('2024-08-15T10:00');
   const sy = (await a.admin.get('/api/school-year')).json;
   assert.equal(sy.active, '2023-2024');
   assert.equal(sy.next, '2024-2025');
@@ -306,7 +287,7 @@ test('cancel deletes the staged data; a retry after a LAS fault reaches the revi
   assert.notEqual(faulty, conf);
   writeFileSync(env.lasConf, faulty);
   try {
-    await new Promise((r) => setTimeout(r, 1100));	// a new mtime for las-sim
+    await sleep(1100);	// a new mtime for las-sim
     const res = await a.admin.post('/api/imports', { school_year: '2024-2025' });
     assert.equal(res.status, 202, res.text);
     const failed = await waitStatus(a.admin, res.json.import.id, ['failed']);
@@ -314,7 +295,7 @@ test('cancel deletes the staged data; a retry after a LAS fault reaches the revi
     assert.ok(failed.error.las_message.length > 0, 'the LAS\'s own message');
     assert.match(failed.error.message, /LAS/);
     writeFileSync(env.lasConf, conf);
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
     const again = await a.admin.post(`/api/imports/${res.json.import.id}/retry`);
     assert.equal(again.status, 202, again.text);
     const ok = await waitStatus(a.admin, res.json.import.id, ['review']);
@@ -335,7 +316,7 @@ test('cancel deletes the staged data; a retry after a LAS fault reaches the revi
 });
 
 test('a school without a LAS link imports an EDEXML file', async () => {
-  await clock('2023-09-01T10:00');
+  await setClockAt('2023-09-01T10:00');
   const c = addSchool({ name: 'Bestandsschool' });
   const cs = await login(c.host, c.email, c.password);
   const file = readFileSync(path.join(repoRoot, 'tests/fixtures/small-po-2023-2024.xml'));

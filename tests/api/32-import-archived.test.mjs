@@ -11,42 +11,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { env, login, tcctl, sql, sqlValue, addSchool, repoRoot, restoreClock } from './lib.mjs';
-import { tenantId } from './roster.mjs';
+import { login, tcctl, sql, sqlValue, repoRoot, restoreClock, sleep, setClockAt, importedSchool, reviewImport,
+  applyImport } from './lib.mjs';
 
 const expected = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures',
   'transition-99XP-2023-2024-to-2024-2025.json'), 'utf8'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let s;
 let sid;
 
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await sleep(1100);
-}
-
-async function waitStatus(id, want, ms = 30000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await s.admin.get(`/api/imports/${id}`);
-    if (last.status === 200 && want.includes(last.json.status)) return last.json;
-    await sleep(150);
-  }
-  assert.fail(`import ${id} did not reach ${want}: ${last?.text}`);
-}
-
-async function importYear(year) {
-  const res = await s.admin.post('/api/imports', { school_year: year });
-  assert.equal(res.status, 202, res.text);
-  return waitStatus(res.json.import.id, ['review']);
-}
-
-async function apply(id) {
-  const res = await s.admin.post(`/api/imports/${id}/apply`);
-  assert.ok([200, 202].includes(res.status), res.text);
-  return waitStatus(id, ['applied']);
-}
+const importYear = (year) => reviewImport(s.admin, year);
+const apply = (id) => applyImport(s.admin, id);
 
 const pupil = (key) => sqlValue(`SELECT id FROM students WHERE tenant_id = ${sid} AND las_key = '${key}'`);
 const status = (id) => sqlValue(`SELECT status FROM students WHERE tenant_id = ${sid} AND id = ${id}`);
@@ -55,12 +29,8 @@ const groupsOf = (id, year) => Number(sqlValue(`SELECT COUNT(*) FROM group_membe
   AND g.year_start = ${year}`));
 
 before(async () => {
-  await clock('2023-09-01T01:00');
-  s = addSchool({ name: 'Gearchiveerd in de import', extra: ['--brin', '99XP', '--dependancecode', '00',
-    '--las-url', `${env.lasHttp}/uwlr`, '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum',
-    '--las-key-file', env.lasKeyFile] });
-  sid = tenantId(s.slug);
-  tcctl(['import', 'run', '--tenant', s.slug, '--year', '2023-2024', '--apply']);
+  s = await importedSchool('Gearchiveerd in de import', '01:00');
+  sid = s.id;
   s.admin = await login(s.host, s.email, s.password);
 });
 
@@ -83,7 +53,7 @@ test('an archived pupil the LAS lists again: Bestaand, marked archived, counted 
   sql(`INSERT INTO test_administrations (tenant_id, student_id, test_id, taken_on, score) VALUES (${sid}, ${back}, ${testId}, '2024-01-20', 81)`);
   const res = await s.admin.post('/api/students/deactivate', { ids: [Number(back), Number(skipped)] });
   assert.equal(res.status, 200, res.text);
-  await clock('2024-08-15T01:00');
+  await setClockAt('2024-08-15T01:00');
   trans = await importYear('2024-2025');
   const rec = await s.admin.get(`/api/imports/${trans.id}/records?kind=student&category=existing&limit=200`);
   assert.equal(rec.status, 200, rec.text);
@@ -139,7 +109,7 @@ test('an archived group takes no members from an import or a sync of its year', 
     FROM group_members WHERE tenant_id = ${sid} AND group_id = ${gid}; DELETE FROM group_members WHERE tenant_id = ${sid} AND group_id = ${gid}`);
   assert.equal(members(), 0);
   // The resync of the active year: the review marks the group archived.
-  await clock('2024-09-10T01:00');
+  await setClockAt('2024-09-10T01:00');
   const re = await importYear('2024-2025');
   assert.equal(re.kind, 'resync');
   const g = (await s.admin.get(`/api/imports/${re.id}/records?kind=group&q=${encodeURIComponent(gkey)}`)).json.items
@@ -151,7 +121,7 @@ test('an archived group takes no members from an import or a sync of its year', 
   assert.equal(sqlValue(`SELECT status FROM school_groups WHERE id = ${gid}`), 'deactivated');
   // The nightly sync of that year.
   const runs = () => Number(sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${sid} AND kind = 'sync'`));
-  await clock('2024-09-11T01:00');
+  await setClockAt('2024-09-11T01:00');
   const before = runs();
   tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
   const end = Date.now() + 30000;

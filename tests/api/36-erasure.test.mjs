@@ -6,36 +6,12 @@
 // and a failed import's staged data expires within a day.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, tcctl, sql, sqlValue, redis, addSchool, login } from './lib.mjs';
+import { tcctl, sql, sqlValue, redis, addSchool, login, sleep, setClockAt, lasLink, waitImport,
+  reviewImport } from './lib.mjs';
 import { tenantId } from './roster.mjs';
-
-const lasLink = () => ['--brin', '99XP', '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
 
 let a;
 let aid;
-
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await new Promise((r) => setTimeout(r, 1100));
-}
-
-async function waitStatus(s, id, want, ms = 30000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await s.get(`/api/imports/${id}`);
-    if (last.status === 200 && want.includes(last.json.status)) return last.json;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  assert.fail(`import ${id} did not reach ${want}: ${last?.text}`);
-}
-
-async function startAndReview(s, year) {
-  const res = await s.post('/api/imports', { school_year: year });
-  assert.equal(res.status, 202, res.text);
-  return waitStatus(s, res.json.import.id, ['review']);
-}
 
 /** Every key of Redis (SCAN) but those of other schools (their own
  * {tenant} tag: they imported the same LAS fixture), with its value as text
@@ -79,16 +55,16 @@ after(() => {
 
 test('a pupil deleted in the middle of a review leaves no key with its name, ECK-iD or LAS key', async () => {
   // A first import fills the school; the transition a year later is reviewed.
-  await clock('2023-09-01T10:00');
-  const first = await startAndReview(a.admin, '2023-2024');
+  await setClockAt('2023-09-01T10:00');
+  const first = await reviewImport(a.admin, '2023-2024');
   let res = await a.admin.post(`/api/imports/${first.id}/apply`);
   assert.ok([200, 202].includes(res.status), res.text);
-  await waitStatus(a.admin, first.id, ['applied']);
+  await waitImport(a.admin, first.id, ['applied']);
   // A pupil entered by hand who looks like a new LAS pupil (a candidate).
   sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${aid}, 'Schmidt', 'Hannah', 'manual')`);
   const manual = Number(sqlValue(`SELECT id FROM students WHERE tenant_id = ${aid} AND source = 'manual'`));
-  await clock('2024-08-15T10:00');
-  const trans = await startAndReview(a.admin, '2024-2025');
+  await setClockAt('2024-08-15T10:00');
+  const trans = await reviewImport(a.admin, '2024-2025');
 
   // The pupil: one the LAS still lists, linked to ours, with an ECK-iD.
   const recs = (await a.admin.get(`/api/imports/${trans.id}/records?kind=student&limit=200`)).json.items;
@@ -146,22 +122,21 @@ test('a pupil deleted in the middle of a review leaves no key with its name, ECK
 
 test('a failed import keeps its staged data at most a day', async () => {
   // An import that fails: the LAS link points at nothing.
-  const b = addSchool({ name: 'Basisschool Mislukt', extra: [...lasLink().slice(0, 4), '--las-url',
-    'http://127.0.0.1:9/uwlr', ...lasLink().slice(6)] });
+  const b = addSchool({ name: 'Basisschool Mislukt', extra: lasLink('99XP', 'http://127.0.0.1:9/uwlr') });
   const bid = tenantId(b.slug);
   b.admin = await login(b.host, b.email, b.password);
-  await clock('2023-09-01T10:00');
+  await setClockAt('2023-09-01T10:00');
   let res = await b.admin.post('/api/imports', { school_year: '2023-2024' });
   assert.equal(res.status, 202, res.text);
   const id = res.json.import.id;
-  await waitStatus(b.admin, id, ['failed'], 120000);
+  await waitImport(b.admin, id, ['failed'], 120000);
   // Staged data of an earlier attempt (as a retry finds it), for 30 days;
   // "Opnieuw proberen" fails again.
   redis(['SET', `tc:{${bid}}:import-data:${id}:student`, '[{"key":"x","display":"Iemand Anders"}]', 'EX', String(30 * 86400)]);
   res = await b.admin.post(`/api/imports/${id}/retry`);
   assert.ok([200, 202].includes(res.status), res.text);
-  await new Promise((r) => setTimeout(r, 500));
-  await waitStatus(b.admin, id, ['failed'], 120000);
+  await sleep(500);
+  await waitImport(b.admin, id, ['failed'], 120000);
   const ttl = Number(redis(['TTL', `tc:{${bid}}:import-data:${id}:student`]));
   assert.ok(ttl > 0 && ttl <= 86400, `staged data of a failed import expires within a day (${ttl})`);
 });

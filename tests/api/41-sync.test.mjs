@@ -4,39 +4,21 @@
 // reactivated, and a sync that would change too much waits for approval.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { env, login, tcctl, sql, sqlValue, addSchool, restoreClock } from './lib.mjs';
-import { tenantId } from './roster.mjs';
+import { login, tcctl, sql, sqlValue, restoreClock, addSchool, sleep, until, setClockAt, importedSchool } from './lib.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let s;
 let sid;
 
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await sleep(1100);
-}
-
-async function until(fn, what, ms = 20000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(200);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+// This file waits up to 20 s, looking every 200 ms.
+const wait = (fn, what) => until(fn, what, 20000, 200);
 
 const runs = () => Number(sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${sid}`));
 
 before(async () => {
   // Not on the real date: there a school with an old active year is overdue
   // and the day's activation scan might start its import first.
-  await clock('2023-09-01T03:00');
-  s = addSchool({ name: 'Synchroon', extra: ['--brin', '99XP', '--dependancecode', '00',
-    '--las-url', `${env.lasHttp}/uwlr`, '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum',
-    '--las-key-file', env.lasKeyFile] });
-  sid = tenantId(s.slug);
-  tcctl(['import', 'run', '--tenant', s.slug, '--year', '2023-2024', '--apply']);
+  s = await importedSchool('Synchroon', '03:00');
+  sid = s.id;
   s.admin = await login(s.host, s.email, s.password);
 });
 
@@ -50,7 +32,7 @@ test('the sync applies changes to linked pupils, keeps leavers and archived pupi
   sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${sid}, 'Handmatig', 'Henk', 'manual')`);
   const before = runs();
   assert.match(tcctl(['task', 'run', 'sync', '--tenant', s.slug]), /1 job/);
-  await until(() => runs() === before + 1, 'the sync to be applied');
+  await wait(() => runs() === before + 1, 'the sync to be applied');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${sid} AND kind = 'sync'`), '1');
   const run = JSON.parse(sqlValue(`SELECT result FROM import_runs WHERE tenant_id = ${sid} AND kind = 'sync'`));
   assert.equal(run.students_new, 0);
@@ -74,10 +56,10 @@ test('the sync applies changes to linked pupils, keeps leavers and archived pupi
 test('a sync that would change more than 10% of the pupils waits for approval', async () => {
   sql(`UPDATE students SET roepnaam = CONCAT('X', roepnaam) WHERE tenant_id = ${sid} AND source = 'las' AND id % 3 = 0`);
   const changed = sql(`SELECT id, roepnaam FROM students WHERE tenant_id = ${sid} ORDER BY id`);
-  await clock('2023-09-02T03:00');
+  await setClockAt('2023-09-02T03:00');
   const before = runs();
   tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
-  const imp = await until(async () => {
+  const imp = await wait(async () => {
     // A sync passes through review on its way to applied: wait for the hold.
     const cur = (await s.admin.get('/api/imports/current')).json.import;
     return cur && cur.status === 'review' && cur.error ? cur : null;
@@ -93,7 +75,7 @@ test('a sync that would change more than 10% of the pupils waits for approval', 
   // The administrator approves it.
   const res = await s.admin.post(`/api/imports/${imp.id}/apply`);
   assert.ok([200, 202].includes(res.status), res.text);
-  await until(() => runs() === before + 1, 'the approved sync');
+  await wait(() => runs() === before + 1, 'the approved sync');
   assert.equal((await s.admin.get('/api/sync')).json.last.status, 'decided');
   assert.equal(Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${sid} AND roepnaam LIKE 'X%'`)), 0);
 });
@@ -116,9 +98,9 @@ test("the sync's points for the administrator: leavers, archived pupils, look-al
   // Counted before the clock moves: the day's scan (03:00 is past sync.hour)
   // may run the sync first; the marker per school and day makes it one run.
   const before = runs();
-  await clock('2023-09-03T03:00');
+  await setClockAt('2023-09-03T03:00');
   tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
-  await until(() => runs() === before + 1, 'the sync of 3 September');
+  await wait(() => runs() === before + 1, 'the sync of 3 September');
   const res = await s.admin.get('/api/sync');
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json.enabled, true);
@@ -158,9 +140,9 @@ test("the sync's points for the administrator: leavers, archived pupils, look-al
   assert.deepEqual(now.archived, []);
   assert.equal(now.lookalikes.length, 1);
   const before4 = runs();
-  await clock('2023-09-04T03:00');
+  await setClockAt('2023-09-04T03:00');
   tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
-  await until(() => runs() === before4 + 1, 'the sync of 4 September');
+  await wait(() => runs() === before4 + 1, 'the sync of 4 September');
   now = (await s.admin.get('/api/sync')).json.last;
   assert.equal(now.date, '2023-09-04');
   assert.deepEqual(now.archived, [], 'dismissed stays dismissed');
