@@ -7,9 +7,8 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { env, tcctl, uniqueSlug, ownSchool } from './lib.mjs';
+import { env, tcctl, uniqueSlug, ownSchool, sleep, lasLink } from './lib.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const BRIN = '99XF';
 let conf;
 let key;
@@ -25,8 +24,7 @@ async function lasSchool(fault, extra = '') {
 function school(url, more = []) {
   const slug = ownSchool(uniqueSlug('las'));
   tcctl(['tenant', 'add', '--slug', slug, '--name', 'LAS-test', '--host', `${slug}.localhost`,
-    '--brin', BRIN, '--dependancecode', '00', '--las-url', url, '--las-klantcode', 'TC',
-    '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile, ...more]);
+    ...lasLink(BRIN, url), ...more]);
   return slug;
 }
 

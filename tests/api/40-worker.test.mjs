@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { env, login, tcctl, sql, sqlValue, redis, services, addSchool, mails, restoreClock } from './lib.mjs';
+import { env, login, tcctl, sql, sqlValue, redis, services, addSchool, mails, restoreClock, sleep, until, setClockAt,
+  lasLink, schoolInYear } from './lib.mjs';
 import { tenantId, addUser } from './roster.mjs';
 
 const Y = 2031;	// a year of its own: the scans of other tests' dates do not meet it
@@ -21,26 +22,6 @@ let sid;
 let admins;
 let noLas;	// a school without a LAS link, last year active too
 let stopped;	// a school whose automatic import its administrator cancels
-
-const lasLink = (brin) => ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await sleep(1100);
-}
-
-async function until(fn, what, ms = 30000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await sleep(250);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 function startWorker(name) {
   const p = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.workerConfig, '--name', name],
@@ -57,12 +38,9 @@ async function remindersTo(address) {
 
 /* Adds a school of las-sim's 99XP whose active year is year, with two admins. */
 async function school(name, year = Y - 1) {
-  const sch = addSchool({ name, extra: lasLink('99XP') });
-  sch.id = tenantId(sch.slug);
-  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${sch.id}, ${year}, 1)`);
+  const sch = await schoolInYear(name, year, lasLink());
   const second = addUser(sch, 'admin', 'Tweede beheerder');
   sch.admins = [sch.email, second.email];
-  sch.admin = await login(sch.host, sch.email, sch.password);
   return sch;
 }
 
@@ -88,7 +66,7 @@ after(() => {
 let heldSync;	// the nightly sync of 1 October, waiting for approval
 
 test('1 October 23:59: nothing happens but the nightly sync, which waits for approval', async () => {
-  await clock(`${Y}-10-01T23:59`);
+  await setClockAt(`${Y}-10-01T23:59`);
   await sleep(3000);	// more than a tick of every worker
   assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${sid} AND active = 1`), String(Y - 1));
   // The day's sync (or this one, once a day) changes every pupil: held.
@@ -105,7 +83,7 @@ test('1 October 23:59: nothing happens but the nightly sync, which waits for app
 let imp;
 
 test('2 October: activated automatically and fetched for review, never applied', async () => {
-  await clock(`${Y}-10-02T00:01`);
+  await setClockAt(`${Y}-10-02T00:01`);
   imp = await until(async () => {
     const cur = (await s.admin.get('/api/imports/current')).json.import;
     return cur && cur.kind === 'transition' && cur.status === 'review' ? cur : null;
@@ -131,7 +109,7 @@ test('2 October: activated automatically and fetched for review, never applied',
 
 test('reminders at 08:00 on 2 and 3 October: one e-mail per administrator per day, with three workers', async () => {
   for (const [day, n] of [[2, 1], [3, 2]]) {
-    await clock(`${Y}-10-0${day}T08:00`);
+    await setClockAt(`${Y}-10-0${day}T08:00`);
     for (const a of admins) await until(async () => (await remindersTo(a)).length >= n, `reminder ${n} to ${a}`);
     await sleep(3000);	// time for a second one, which must not come
     for (const a of admins) assert.equal((await remindersTo(a)).length, n, `${a} on day ${day}`);
@@ -155,7 +133,7 @@ test('SMTP down at 08:00 on 4 October: delivered later, once', async () => {
   const pid = Number(readFileSync(path.join(env.servicesDir, 'run', 'maildev.pid'), 'utf8'));
   process.kill(pid, 'SIGSTOP');
   try {
-    await clock(`${Y}-10-04T08:00`);
+    await setClockAt(`${Y}-10-04T08:00`);
     await sleep(7000);	// the first try times out (smtp.timeout_seconds 5)
   } finally {
     process.kill(pid, 'SIGCONT');
@@ -172,7 +150,7 @@ test('the record fails after the send on 5 October: recorded later, never sent t
   sql(`CREATE TRIGGER ${trigger} BEFORE INSERT ON email_log FOR EACH ROW ` +
     `SET NEW.kind = IF(NEW.tenant_id = ${sid}, NULL, NEW.kind)`);
   try {
-    await clock(`${Y}-10-05T08:00`);
+    await setClockAt(`${Y}-10-05T08:00`);
     for (const a of admins) await until(async () => (await remindersTo(a)).length >= 4, `reminder 4 to ${a}`);
     await sleep(3000);	// the job fails and is retried meanwhile
     assert.equal(sqlValue(`SELECT COUNT(*) FROM email_log WHERE tenant_id = ${sid} AND kind = 'reminder'`), '6');
@@ -196,7 +174,7 @@ test('applied on the 5th: no reminder on the 6th; cancelled: fetched again and r
   const del = await stopped.admin.del(`/api/imports/${cur.id}`);
   assert.equal(del.status, 200, del.text);
   assert.equal((await stopped.admin.get('/api/school-year')).json.import_due, `${Y}-${Y + 1}`, 'still owed');
-  await clock(`${Y}-10-06T08:30`);
+  await setClockAt(`${Y}-10-06T08:30`);
   for (const a of stopped.admins) await until(async () => (await remindersTo(a)).length >= 5, `reminder 5 to ${a}`);
   await sleep(4000);
   for (const a of admins) assert.equal((await remindersTo(a)).length, 4, a);
@@ -298,7 +276,7 @@ test('Redis restarted: the workers go on', async () => {
   services('restart', 'redis');
   const again = await school('Na herstart', Y);
   await sleep(1500);
-  await clock(`${Y}-10-07T09:00`);	// the clock is gone with Redis: set it again
+  await setClockAt(`${Y}-10-07T09:00`);	// the clock is gone with Redis: set it again
   const res = await again.admin.post('/api/imports', { school_year: `${Y}-${Y + 1}` });
   assert.equal(res.status, 202, res.text);
   await until(async () => (await again.admin.get(`/api/imports/${res.json.import.id}`)).json.status === 'review',

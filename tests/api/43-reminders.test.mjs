@@ -14,41 +14,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { env, login, tcctl, sql, sqlValue, redis, addSchool, mails, restoreClock } from './lib.mjs';
-import { tenantId } from './roster.mjs';
+import { env, tcctl, sqlValue, redis, mails, restoreClock, sleep, until, setClockAt, lasLink,
+  schoolInYear } from './lib.mjs';
 
 const Y = 2035;	// a year of its own: the scans of other tests' dates do not meet it
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const lasLink = (brin) => ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
 let conf;
 let hand;	// started its import by hand in September
 let held;	// had a sync waiting for approval when it pressed "Ga verder"
 let lost;	// its automatic import expires
 let broken;	// its LAS refuses
 
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await sleep(1100);
-}
+// This file waits up to 40 s.
+const wait = (fn, what, ms = 40000) => until(fn, what, ms);
 
-async function until(fn, what, ms = 40000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(250);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
-async function school(name, brin = '99XP') {
-  const sch = addSchool({ name, extra: lasLink(brin) });
-  sch.id = tenantId(sch.slug);
-  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${sch.id}, ${Y - 1}, 1)`);
-  sch.admin = await login(sch.host, sch.email, sch.password);
-  return sch;
-}
+/* A school of las-sim's BRIN with last year active. */
+const school = (name, brin = '99XP') => schoolInYear(name, Y - 1, lasLink(brin));
 
 const remindersTo = async (address) => (await mails()).filter((m) => m.to.some((t) => t.address === address) &&
   /Herinnering/.test(m.subject));
@@ -62,7 +42,7 @@ before(async () => {
   writeFileSync(env.lasConf, `${conf}\n[school 99XR 00]\nkey = ${key}\nklantcode = TC\nklantnaam = Testcentrum\n` +
     'generate = seed=4 pupils=20 groups=2 teachers=2 sector=po first_year=2025-2026\nlatency_ms = 0\n' +
     'fault = soapfault:Client.AutorisatieOngeldig\n');
-  await clock(`${Y}-09-10T01:00`);
+  await setClockAt(`${Y}-09-10T01:00`);
   hand = await school('Zelf begonnen');
   held = await school('Synchronisatie wacht');
   lost = await school('Verlopen import');
@@ -79,7 +59,7 @@ let handImport;
 test('September: a sync waiting for approval does not block "Ga verder"; a school leaves its import', async () => {
   // The first sync of a school changes everything: it waits for approval.
   tcctl(['task', 'run', 'sync', '--tenant', held.slug]);
-  const sync = await until(async () => {
+  const sync = await wait(async () => {
     const c = await current(held);
     return c && c.kind === 'sync' && c.status === 'review' ? c : null;
   }, 'the held sync');
@@ -88,26 +68,26 @@ test('September: a sync waiting for approval does not block "Ga verder"; a schoo
   assert.equal(res.status, 202, res.text);
   assert.equal(res.json.import.kind, 'transition');
   assert.equal((await held.admin.get(`/api/imports/${sync.id}`)).json.status, 'cancelled', 'the sync gave way');
-  await until(async () => (await current(held)).status === 'review', 'the transition in review');
+  await wait(async () => (await current(held)).status === 'review', 'the transition in review');
   // Another school starts its import by hand and leaves it in review.
   const r = await hand.admin.post('/api/imports', { school_year: `${Y}-${Y + 1}` });
   assert.equal(r.status, 202, r.text);
   handImport = r.json.import.id;
-  await until(async () => (await current(hand)).status === 'review', 'the import by hand in review');
+  await wait(async () => (await current(hand)).status === 'review', 'the import by hand in review');
   assert.equal((await hand.admin.get('/api/school-year')).json.import_due, null);
 });
 
 test('2 October: activated automatically; the import by hand is the one owed; no sync while it is', async () => {
   // A sync held on 1 October for the school whose import expires.
-  await clock(`${Y}-10-01T03:00`);
+  await setClockAt(`${Y}-10-01T03:00`);
   tcctl(['task', 'run', 'sync', '--tenant', lost.slug]);
-  const sync = await until(async () => {
+  const sync = await wait(async () => {
     const c = await current(lost);
     return c && c.kind === 'sync' && c.status === 'review' ? c : null;
   }, 'the held sync of 1 October');
-  await clock(`${Y}-10-02T00:01`);
+  await setClockAt(`${Y}-10-02T00:01`);
   for (const sch of [hand, held, lost, broken]) {
-    await until(() => sqlValue(`SELECT activated_by FROM school_years WHERE tenant_id = ${sch.id} AND active = 1 AND year_start = ${Y}`) === 'auto',
+    await wait(() => sqlValue(`SELECT activated_by FROM school_years WHERE tenant_id = ${sch.id} AND active = 1 AND year_start = ${Y}`) === 'auto',
       `${sch.slug} activated automatically`);
   }
   // The import by hand stays the one: nothing new is started.
@@ -116,20 +96,20 @@ test('2 October: activated automatically; the import by hand is the one owed; no
   assert.equal(sy.import_due, `${Y}-${Y + 1}`);
   assert.equal(sy.import.id, handImport);
   // The held sync did not block the automatic import.
-  const auto = await until(async () => {
+  const auto = await wait(async () => {
     const c = await current(lost);
     return c && c.kind === 'transition' && c.status === 'review' ? c : null;
   }, 'the automatic import in place of the held sync');
   assert.equal(auto.started_by, 'auto');
   assert.equal((await lost.admin.get(`/api/imports/${sync.id}`)).json.status, 'cancelled');
   // A LAS that refuses: the automatic import failed.
-  const failed = await until(async () => {
+  const failed = await wait(async () => {
     const c = await current(broken);
     return c && c.status === 'failed' ? c : null;
   }, 'the failed fetch');
   assert.equal(failed.started_by, 'auto');
   // No sync while the import is owed.
-  await clock(`${Y}-10-02T02:30`);
+  await setClockAt(`${Y}-10-02T02:30`);
   tcctl(['task', 'run', 'sync', '--tenant', hand.slug]);
   await sleep(3000);
   assert.equal(runs(hand, 'sync'), 0);
@@ -137,15 +117,15 @@ test('2 October: activated automatically; the import by hand is the one owed; no
 });
 
 test('8:00 on 2 October: the reminders say what is true, with a link to a live import', async () => {
-  await clock(`${Y}-10-02T08:00`);
-  const [m] = await until(async () => {
+  await setClockAt(`${Y}-10-02T08:00`);
+  const [m] = await wait(async () => {
     const r = await remindersTo(hand.email);
     return r.length ? r : null;
   }, 'the reminder of the school that began by hand');
   assert.equal(linkOf(m), handImport);
   assert.match(m.text, /zijn opgehaald/);
   // After a failed fetch: it says so, and what to do.
-  const [f] = await until(async () => {
+  const [f] = await wait(async () => {
     const r = await remindersTo(broken.email);
     return r.length ? r : null;
   }, 'the reminder after a failed fetch');
@@ -155,7 +135,7 @@ test('8:00 on 2 October: the reminders say what is true, with a link to a live i
   assert.match(f.text, /Opnieuw proberen/);
   assert.match(f.html, /Opnieuw proberen/);
   assert.equal(linkOf(f), (await current(broken)).id);
-  await until(async () => (await remindersTo(lost.email)).length === 1, 'the reminder of the school whose import expires');
+  await wait(async () => (await remindersTo(lost.email)).length === 1, 'the reminder of the school whose import expires');
 });
 
 test('the data of the automatic import expire: the next day it is fetched again and reminded', async () => {
@@ -166,8 +146,8 @@ test('the data of the automatic import expire: the next day it is fetched again 
   const sy = (await lost.admin.get('/api/school-year')).json;
   assert.equal(sy.import_due, `${Y}-${Y + 1}`, 'still owed: the banner stays');
   assert.equal((await lost.admin.get(`/api/imports/${old}`)).status, 404);
-  await clock(`${Y}-10-03T08:00`);
-  const r = await until(async () => {
+  await setClockAt(`${Y}-10-03T08:00`);
+  const r = await wait(async () => {
     const all = await remindersTo(lost.email);
     return all.length === 2 ? all : null;
   }, 'the reminder of 3 October');
@@ -178,14 +158,14 @@ test('the data of the automatic import expire: the next day it is fetched again 
   assert.equal(imp.started_by, 'auto');
   assert.match(r[1].text, /zijn opgehaald/);
   // The failed one is fetched again at night (and fails again): reminded again.
-  await until(async () => (await remindersTo(broken.email)).length === 2, 'the second reminder after a failed fetch');
+  await wait(async () => (await remindersTo(broken.email)).length === 2, 'the second reminder after a failed fetch');
 });
 
 test('an import about to expire is fetched anew at night, before the reminder', async () => {
   const old = (await current(lost)).id;
   redis(['EXPIRE', `tc:{${lost.id}}:import:${old}`, '3600']);
-  await clock(`${Y}-10-04T00:05`);
-  const fresh = await until(async () => {
+  await setClockAt(`${Y}-10-04T00:05`);
+  const fresh = await wait(async () => {
     const c = await current(lost);
     return c && c.id !== old && c.status === 'review' ? c : null;
   }, 'the renewed import');
@@ -196,15 +176,15 @@ test('an import about to expire is fetched anew at night, before the reminder', 
 test('applied: no more reminders, and the sync right after the transition runs', async () => {
   const res = await hand.admin.post(`/api/imports/${handImport}/apply`);
   assert.ok([200, 202].includes(res.status), res.text);
-  await until(async () => (await hand.admin.get(`/api/imports/${handImport}`)).json.status === 'applied', 'applied');
+  await wait(async () => (await hand.admin.get(`/api/imports/${handImport}`)).json.status === 'applied', 'applied');
   assert.equal((await hand.admin.get('/api/school-year')).json.import_due, null);
   const before = (await remindersTo(hand.email)).length;
-  await clock(`${Y}-10-05T02:30`);
-  await until(() => runs(hand, 'sync') === 1, 'the nightly sync after the transition');
+  await setClockAt(`${Y}-10-05T02:30`);
+  await wait(() => runs(hand, 'sync') === 1, 'the nightly sync after the transition');
   const last = (await hand.admin.get('/api/sync')).json.last;
   assert.equal(last.status, 'applied');
-  await clock(`${Y}-10-05T08:00`);
-  await until(async () => (await remindersTo(lost.email)).length === 3, 'the reminder of 5 October elsewhere');
+  await setClockAt(`${Y}-10-05T08:00`);
+  await wait(async () => (await remindersTo(lost.email)).length === 3, 'the reminder of 5 October elsewhere');
   await sleep(2000);
   assert.equal((await remindersTo(hand.email)).length, before, 'no reminder once applied');
 });

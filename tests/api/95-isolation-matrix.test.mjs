@@ -21,8 +21,8 @@ import { readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { env, request, login, tcctl, sql, redis, addSchool, repoRoot, restoreClock } from './lib.mjs';
-import { tenantId, addUser, mkStudent, mkGroup } from './roster.mjs';
+import { env, request, login, tcctl, sql, redis, repoRoot, restoreClock, sleep, lasLink, schoolInYear } from './lib.mjs';
+import { addUser, mkStudent, mkGroup } from './roster.mjs';
 
 const SECRET = 'Geheimwaard';		// in every name of school B's own records
 const routes = [...readFileSync(path.join(repoRoot, 'docs', 'api.md'), 'utf8')
@@ -32,16 +32,8 @@ let A;		// { slug, host, id, admin, teacher, teacherUser, ids }
 let B;		// the same, plus imp (the import in review) and leak strings
 let clockMoved = false;
 
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-
 async function school(name, word, withLas) {
-  const extra = withLas ? ['--brin', '99XP', '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-    '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile,
-    '--las-xsd', '2.3'] : [];
-  const s = addSchool({ name: `${name} ${word}` });
-  s.id = tenantId(s.slug);
-  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${s.id}, 2025, 1)`);
-  s.admin = await login(s.host, s.email, s.password);
+  const s = await schoolInYear(`${name} ${word}`, 2025);
   s.teacherUser = addUser(s, 'teacher', `${word} Leerkracht`);
   s.p = await mkStudent(s.admin, { achternaam: `${word}sma`, roepnaam: `${word}je`, geboortedatum: '2017-03-04' });
   s.old = await mkStudent(s.admin, { achternaam: `${word}stra`, roepnaam: 'Oud' });
@@ -58,7 +50,7 @@ async function school(name, word, withLas) {
   if (withLas) {
     // Linked after the hand-entered records (a linked school takes its
     // pupils from the LAS); tc-fcgi rereads the registry within a second.
-    tcctl(['tenant', 'set', s.slug, ...extra]);
+    tcctl(['tenant', 'set', s.slug, ...lasLink(), '--las-xsd', '2.3']);
     await sleep(1500);
   }
   return s;
