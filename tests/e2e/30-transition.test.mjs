@@ -9,23 +9,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { addSchool, env, tcctl, sql, sqlValue, mails, restoreClock } from '../api/lib.mjs';
+import { env, tcctl, sql, sqlValue, mails, restoreClock, sleep, setClockAt, importedSchool } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// A school with a LAS link whose 2023-2024 was imported by the operator.
 // Without the nightly sync: a move of the clock to a new day would sync these
 // schools too, and a sync in progress is in the way of the import under test
 // (the reminders go only to an automatically started one).
-const lasLink = ['--brin', '99XP', '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile, '--sync', 'no'];
+const lasSchool = (name) => importedSchool(name, '10:00', ['--sync', 'no']);
 
 let b;
 let conf;
-
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await sleep(1100);
-}
 
 /* Waits until the count badge of a category shows want (the page refreshes
  * its counts after each choice). */
@@ -51,15 +45,6 @@ async function lasFault(fault, latency = 0) {
   await sleep(1100);
 }
 
-/* A school with a LAS link whose 2023-2024 was imported by the operator. */
-async function lasSchool(name) {
-  const s = addSchool({ name, extra: lasLink });
-  await clock('2023-09-01T10:00');
-  tcctl(['import', 'run', '--tenant', s.slug, '--year', '2023-2024', '--apply']);
-  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
-  return s;
-}
-
 before(async () => {
   conf = readFileSync(env.lasConf, 'utf8');
   b = await openBrowser();
@@ -76,7 +61,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${s.id}, 'Schmidt', 'Hannah', 'manual')`);
   const hannah = sqlValue(`SELECT id FROM students WHERE tenant_id = ${s.id} AND source = 'manual'`);
   await lasFault('soapfault:Client.AutorisatieOngeldig', 5000);  // long enough to see the progress on a loaded machine
-  await clock('2024-08-15T10:00');
+  await setClockAt('2024-08-15T10:00');
 
   const page = await b.page(s.host);
   await page.goto(page.base);
@@ -163,7 +148,7 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
 
 test('an automatic import: the reminder link lands on the check screen after login; banner on every page', async () => {
   const s = await lasSchool('Basisschool Te Laat');
-  await clock('2024-10-02T09:00');
+  await setClockAt('2024-10-02T09:00');
   tcctl(['task', 'run', 'activate', '--tenant', s.slug]);
   const end = Date.now() + 20000;
   while (!/ review /.test(tcctl(['import', 'show', '--tenant', s.slug])) && Date.now() < end) await sleep(250);

@@ -11,13 +11,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { addSchool, env, login, tcctl, sql, sqlValue, redis, mails, restoreClock } from '../api/lib.mjs';
+import { env, tcctl, sqlValue, redis, mails, restoreClock, until, setClockAt, lasLink,
+  schoolInYear } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
 const Y = 2037;	// a year of its own
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const lasLink = (brin) => ['--brin', brin, '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
 let b;
 let conf;
 let cancelled;
@@ -25,30 +23,13 @@ let expired;
 let broken;
 let synced;
 
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await sleep(1100);
-}
+// This file waits up to 40 s.
+const wait = (fn, what, ms = 40000) => until(fn, what, ms);
 
-async function until(fn, what, ms = 40000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(250);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+/* A school of las-sim's BRIN with last year active. */
+const school = (name, brin = '99XP') => schoolInYear(name, Y - 1, lasLink(brin));
 
-async function school(name, brin = '99XP') {
-  const s = addSchool({ name, extra: lasLink(brin) });
-  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
-  sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${s.id}, ${Y - 1}, 1)`);
-  s.api = await login(s.host, s.email, s.password);
-  return s;
-}
-
-const current = async (s) => (await s.api.get('/api/imports/current')).json.import;
+const current = async (s) => (await s.admin.get('/api/imports/current')).json.import;
 const reminders = async (s) => (await mails()).filter((m) => m.to.some((t) => t.address === s.email) &&
   /Herinnering/.test(m.subject));
 const linkIn = (m) => /http:\/\/\S+#\/import\/\d+/.exec(m.text)[0];
@@ -68,7 +49,7 @@ before(async () => {
     'generate = seed=6 pupils=20 groups=2 teachers=2 sector=po first_year=2025-2026\nlatency_ms = 0\n' +
     'fault = soapfault:Client.AutorisatieOngeldig\n');
   b = await openBrowser();
-  await clock(`${Y}-09-10T01:00`);
+  await setClockAt(`${Y}-09-10T01:00`);
   cancelled = await school('Basisschool Geannuleerd');
   expired = await school('Basisschool Verlopen');
   broken = await school('Basisschool Geweigerd', '99XQ');
@@ -83,7 +64,7 @@ after(async () => {
 
 test('a sync waiting for approval does not block "Ga verder"; the sync right after the transition', async () => {
   tcctl(['task', 'run', 'sync', '--tenant', synced.slug]);
-  const sync = await until(async () => {
+  const sync = await wait(async () => {
     const c = await current(synced);
     return c && c.kind === 'sync' && c.status === 'review' ? c : null;
   }, 'the held sync');
@@ -92,7 +73,7 @@ test('a sync waiting for approval does not block "Ga verder"; the sync right aft
   await page.getByRole('heading', { name: /^Overgang nieuw schooljaar/ }).waitFor();
   await page.getByRole('button', { name: 'Ga verder' }).click();
   await page.getByRole('heading', { name: 'De gegevens zijn opgehaald' }).waitFor({ timeout: 30000 });
-  assert.equal((await synced.api.get(`/api/imports/${sync.id}`)).json.status, 'cancelled');
+  assert.equal((await synced.admin.get(`/api/imports/${sync.id}`)).json.status, 'cancelled');
   const id = /#\/import\/(\d+)/.exec(page.url())[1];
   await page.goto(`${page.base}#/import/${id}/samenvatting`);
   await page.getByRole('button', { name: 'Gegevens importeren' }).click();
@@ -100,12 +81,12 @@ test('a sync waiting for approval does not block "Ga verder"; the sync right aft
   // The first night after the transition: the sync runs, and names a pupil
   // archived since whom the LAS still lists.
   const pupil = Number(sqlValue(`SELECT id FROM students WHERE tenant_id = ${synced.id} ORDER BY id LIMIT 1`));
-  assert.equal((await synced.api.post('/api/students/deactivate', { ids: [pupil] })).status, 200);
-  await clock(`${Y}-09-11T02:30`);
-  await until(() => sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${synced.id} AND kind = 'sync'`) === '1',
+  assert.equal((await synced.admin.post('/api/students/deactivate', { ids: [pupil] })).status, 200);
+  await setClockAt(`${Y}-09-11T02:30`);
+  await wait(() => sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${synced.id} AND kind = 'sync'`) === '1',
     'the sync after the transition');
   await page.goto(`${page.base}#/leerlingen`);
-  assert.equal((await synced.api.get('/api/sync')).json.last.status, 'applied');
+  assert.equal((await synced.admin.get('/api/sync')).json.last.status, 'applied');
   await page.getByRole('heading', { name: `Synchronisatie met uw LAS van 11 september ${Y}` }).waitFor();
   await page.getByText('Gedeactiveerd, maar wel in uw LAS (1)').waitFor();
   await shot(page, '36-sync-na-overgang');
@@ -113,8 +94,8 @@ test('a sync waiting for approval does not block "Ga verder"; the sync right aft
 });
 
 test('a cancelled automatic import: the banner stays; the next day reminded with a live import', async () => {
-  await clock(`${Y}-10-02T00:01`);
-  const first = await until(async () => {
+  await setClockAt(`${Y}-10-02T00:01`);
+  const first = await wait(async () => {
     // The night's held sync may still be in review for a moment, until the
     // automatic import takes its place: wait for the automatic one.
     const c = await current(cancelled);
@@ -130,16 +111,16 @@ test('a cancelled automatic import: the banner stays; the next day reminded with
   await shot(page, '36-banner-na-annuleren');
   await axe(page, 'banner na annuleren');
   // The data of the other school's automatic import expire.
-  await until(async () => {
+  await wait(async () => {
     const c = await current(expired);
     return c?.status === 'review' && c.started_by === 'auto';
   }, 'the other automatic import');
   const gone = (await current(expired)).id;
   for (const k of redis(['--scan', '--pattern', `tc:{${expired.id}}:import*`]).split('\n').filter(Boolean)) redis(['DEL', k]);
 
-  await clock(`${Y}-10-03T08:00`);
+  await setClockAt(`${Y}-10-03T08:00`);
   for (const [s, old] of [[cancelled, first.id], [expired, gone]]) {
-    const [m] = await until(async () => {
+    const [m] = await wait(async () => {
       const r = await reminders(s);
       return r.length ? r : null;
     }, `the reminder of ${s.slug}`);
@@ -154,7 +135,7 @@ test('a cancelled automatic import: the banner stays; the next day reminded with
 });
 
 test('the reminder after a failed fetch says so; its link shows the failure and Opnieuw proberen', async () => {
-  const [m] = await until(async () => {
+  const [m] = await wait(async () => {
     const r = await reminders(broken);
     return r.length ? r : null;
   }, 'the reminder after the failed fetch');

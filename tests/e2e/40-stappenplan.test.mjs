@@ -17,21 +17,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addSchool, env, repoRoot, tcctl, sql, sqlValue } from '../api/lib.mjs';
+import { addSchool, env, repoRoot, tcctl, sql, sqlValue, sleep, setClockAt, importedSchool } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const lasLink = ['--brin', '99XP', '--dependancecode', '00', '--las-url', `${env.lasHttp}/uwlr`,
-  '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum', '--las-key-file', env.lasKeyFile];
 const fixture = (name) => path.join(repoRoot, 'tests', 'fixtures', name);
 
 let b;
 let conf;
-
-async function clock(at) {
-  tcctl(['clock', 'set', at]);
-  await sleep(1100);
-}
 
 /* las-sim answers 99XP 00 after latency_ms (re-read when the file changes). */
 async function lasLatency(ms) {
@@ -41,13 +33,7 @@ async function lasLatency(ms) {
 }
 
 /* A school with a LAS link whose 2023-2024 was imported by the operator. */
-async function lasSchool(name) {
-  const s = addSchool({ name, extra: lasLink });
-  await clock('2023-09-01T10:00');
-  tcctl(['import', 'run', '--tenant', s.slug, '--year', '2023-2024', '--apply']);
-  s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
-  return s;
-}
+const lasSchool = (name) => importedSchool(name, '10:00');
 
 /* Beheer → NAME. */
 async function menu(page, name) {
@@ -242,7 +228,7 @@ after(async () => {
 test('Stappenplan, a school with a UWLR link: Stap 1 to 6, single and bulk', async () => {
   const dir = 'stappenplan-uwlr';
   const s = await lasSchool('Basisschool De Wegwijzer');
-  await clock('2024-08-15T10:00');
+  await setClockAt('2024-08-15T10:00');
   const page = await b.page(s.host);
   await page.goto(page.base);
   await loginAs(page, s.email, s.password);
@@ -289,7 +275,7 @@ test('Stappenplan, a school with a UWLR link: Stap 1 to 6, single and bulk', asy
 
 test('Stappenplan, a school without a UWLR link: EDEXML files, pupils and groups by hand', async () => {
   const dir = 'stappenplan-edexml';
-  await clock('2023-09-01T10:00');
+  await setClockAt('2023-09-01T10:00');
   const s = addSchool({ name: 'Basisschool Het Open Veld' });
   s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
   const page = await b.page(s.host);
@@ -373,7 +359,7 @@ test('Stappenplan, a school without a UWLR link: EDEXML files, pupils and groups
   }
 
   // The new school year, by the manual.
-  await clock('2024-08-15T10:00');
+  await setClockAt('2024-08-15T10:00');
   await page.goto(`${page.base}#/leerlingen`);
   await page.reload();
   await page.getByRole('heading', { name: 'Leerlingen beheren' }).waitFor();
@@ -393,7 +379,7 @@ test('Stappenplan, a school without a UWLR link: EDEXML files, pupils and groups
 
 test('a re-fetch without new teachers has no Leerkrachten tab', async () => {
   const s = await lasSchool('Basisschool Zonder Nieuwe Juf');
-  await clock('2023-11-01T10:00');
+  await setClockAt('2023-11-01T10:00');
   const page = await b.page(s.host);
   await page.goto(`${page.base}#/overgang`);
   await loginAs(page, s.email, s.password);
@@ -414,7 +400,7 @@ test('a re-fetch without new teachers has no Leerkrachten tab', async () => {
 
 test('after the automatic activation the menu leads to the import of the activated year', async () => {
   const s = await lasSchool('Basisschool Te Laat Begonnen');
-  await clock('2024-10-02T09:00');
+  await setClockAt('2024-10-02T09:00');
   tcctl(['task', 'run', 'activate', '--tenant', s.slug]);
   const end = Date.now() + 30000;
   while (!/ review /.test(tcctl(['import', 'show', '--tenant', s.slug])) && Date.now() < end) await sleep(250);
@@ -440,7 +426,7 @@ test('after the automatic activation the menu leads to the import of the activat
 });
 
 test('Groepen beheren with 130 groups: pages of 50 and a search', async () => {
-  await clock('2024-11-01T10:00');
+  await setClockAt('2024-11-01T10:00');
   const s = addSchool({ name: 'Scholengemeenschap De Grote Groep' });
   s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
   sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${s.id}, 2024, 1)`);
