@@ -3,7 +3,7 @@
 // Runs last (file order): it stops servers that the other tests need.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, login, services, addSchool } from './lib.mjs';
+import { request, login, services, addSchool, until } from './lib.mjs';
 
 let a;
 
@@ -11,16 +11,8 @@ before(() => {
   a = addSchool({ name: 'Herstart-school' });
 });
 
-async function waitFor(fn, what, ms = 20000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+// This file waits up to 20 s, looking every 200 ms.
+const waitFor = (fn, what, ms = 20000) => until(fn, what, ms, 200);
 
 test('readyz is 503 while Redis is stopped and 200 once it is back; sessions need a new login', async () => {
   const s = await login(a.host, a.email, a.password);

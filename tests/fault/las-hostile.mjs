@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main, log, services, startWorker, stopWorkers, inWindow, startImport, waitStatus, tcctl, sql,
   sqlValue, login, env, repoRoot, sleep } from './lib.mjs';
-import { addSchool } from '../api/lib.mjs';
+import { addSchool, lasLink } from '../api/lib.mjs';
 
 const LIMIT_MS = 60000;
 const LIMIT_MB = 256;
@@ -93,9 +93,8 @@ function startLas() {
 
 function school(name, port) {
   const h = hostile[name];
-  const s = addSchool({ name: `Vijandig ${name}`, extra: ['--brin', h.brin, '--dependancecode', '00',
-    '--las-url', `http://127.0.0.1:${port}/${name}`, '--las-klantcode', 'TC', '--las-klantnaam', 'Testcentrum',
-    '--las-key-file', env.lasKeyFile, '--las-xsd', '2.3'] });
+  const s = addSchool({ name: `Vijandig ${name}`,
+    extra: [...lasLink(h.brin, `http://127.0.0.1:${port}/${name}`), '--las-xsd', '2.3'] });
   s.id = Number(sqlValue(`SELECT id FROM tenants WHERE slug = '${s.slug}'`));
   sql(`INSERT INTO school_years (tenant_id, year_start, active) VALUES (${s.id}, 2025, 1)`);
   return s;
