@@ -107,26 +107,41 @@ tc_status
 session_lookup(struct kv *kv, const struct config *cfg, uint64_t tenant_id, const char *token,
     struct session *out)
 {
+	return session_lookup_with(kv, cfg, tenant_id, token, out, 0, NULL, NULL, NULL);
+}
+
+tc_status
+session_lookup_with(struct kv *kv, const struct config *cfg, uint64_t tenant_id,
+    const char *token, struct session *out, int n, const int *xargc,
+    const char *const *const *xargv, redisReply **extra)
+{
 	char key[TC_KEY_MAX], ttl[16];
 	const char *user, *role, *csrf, *created;
 	const char *hmget[] = { "HMGET", key, "user", "role", "csrf", "created" };
 	const char *expire[] = { "EXPIRE", key, ttl };
-	const char *const *cmds[] = { hmget, expire };
-	const int argc[] = { 6, 3 };
-	redisReply *rs[2], *r;
+	const char *const *cmds[KV_PIPELINE_MAX] = { hmget, expire };
+	int argc[KV_PIPELINE_MAX] = { 6, 3 };
+	redisReply *rs[KV_PIPELINE_MAX], *r;
 	tc_status st;
 
+	if (n < 0 || n > KV_PIPELINE_MAX - 2)
+		return TC_INTERNAL;
 	if (!session_token_valid(token))
 		return TC_NOT_FOUND;
 	if (session_key(key, sizeof(key), tenant_id, token) != 0)
 		return TC_INTERNAL;
+	for (int i = 0; i < n; i++) {
+		cmds[2 + i] = xargv[i];
+		argc[2 + i] = xargc[i];
+	}
 	/*
-	 * The read and the idle timeout's renewal in one round trip.  EXPIRE of
-	 * a key that is gone does nothing; a session past its absolute end is
-	 * destroyed below, so the renewal never lengthens a dead session.
+	 * The read and the idle timeout's renewal in one round trip, with the
+	 * caller's commands.  EXPIRE of a key that is gone does nothing; a
+	 * session past its absolute end is destroyed below, so the renewal
+	 * never lengthens a dead session.
 	 */
 	snprintf(ttl, sizeof(ttl), "%d", cfg->session_idle);
-	if ((st = kv_pipeline_argv(kv, 2, argc, cmds, rs)) != TC_OK)
+	if ((st = kv_pipeline_argv(kv, 2 + n, argc, cmds, rs)) != TC_OK)
 		return st;
 	freeReplyObject(rs[1]);
 	r = rs[0];
@@ -137,7 +152,8 @@ session_lookup(struct kv *kv, const struct config *cfg, uint64_t tenant_id, cons
 	if (user == NULL || role == NULL || csrf == NULL || created == NULL ||
 	    strlen(csrf) != TC_TOKEN_HEX) {
 		freeReplyObject(r);
-		return TC_NOT_FOUND;
+		st = TC_NOT_FOUND;
+		goto extras;
 	}
 	memset(out, 0, sizeof(*out));
 	out->tenant_id = tenant_id;
@@ -148,9 +164,16 @@ session_lookup(struct kv *kv, const struct config *cfg, uint64_t tenant_id, cons
 	freeReplyObject(r);
 	if (time(NULL) - out->created >= cfg->session_absolute) {
 		(void)session_destroy(kv, tenant_id, token);
-		return TC_NOT_FOUND;
+		st = TC_NOT_FOUND;
 	}
-	return TC_OK;
+extras:
+	for (int i = 0; i < n; i++) {
+		if (st == TC_OK)
+			extra[i] = rs[2 + i];
+		else
+			freeReplyObject(rs[2 + i]);
+	}
+	return st;
 }
 
 tc_status

@@ -36,6 +36,14 @@ tc_status	session_create(struct kv *, const struct config *, uint64_t tenant_id,
 tc_status	session_lookup(struct kv *, const struct config *, uint64_t tenant_id,
 		    const char *token, struct session *out);
 
+/* Same, with n more commands (at most KV_PIPELINE_MAX - 2, argument vectors
+ * of C strings, safe to send twice) in the same round trip.  On TC_OK their
+ * replies are in extra[], owned by the caller (freeReplyObject each); on any
+ * other result there are none. */
+tc_status	session_lookup_with(struct kv *, const struct config *, uint64_t tenant_id,
+		    const char *token, struct session *out, int n, const int *argc,
+		    const char *const *const *argv, redisReply **extra);
+
 /* Deletes the session of token.  No error when it does not exist. */
 tc_status	session_destroy(struct kv *, uint64_t tenant_id, const char *token);
 

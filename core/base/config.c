@@ -68,6 +68,7 @@ static const struct ckey ckeys[] = {
 	I("las.low_speed_seconds", las_low_speed_seconds, 1, 3600),
 	S("fcgi.listen", fcgi_listen),
 	I("fcgi.threads", fcgi_threads, 1, TC_THREADS_MAX),
+	I("fcgi.answer_cache_seconds", fcgi_answer_cache, 0, 86400),
 	S("public.scheme", public_scheme),
 	I("public.port", public_port, 0, 65535),
 	S("secret.key_file", secret_key_file),
@@ -130,6 +131,7 @@ config_defaults(struct config *cfg)
 	cfg->las_low_speed_seconds = 45;
 	cfg->smtp_require_tls = true;	/* issue 19: STARTTLS cannot be stripped */
 	cfg->fcgi_threads = 8;
+	cfg->fcgi_answer_cache = 300;
 	snprintf(cfg->public_scheme, sizeof(cfg->public_scheme), "https");
 	cfg->public_port = 0;
 	cfg->las_connect_timeout = 10;

@@ -71,6 +71,7 @@ struct config {
 	/* tc-fcgi. */
 	char	fcgi_listen[TC_PATH_MAX];
 	int	fcgi_threads;
+	int	fcgi_answer_cache;	/* seconds a list answer is kept; 0: off */
 
 	/* Links in e-mails: scheme://<school host>[:port]/ */
 	char	public_scheme[8];
