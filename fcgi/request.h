@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "answercache.h"
 #include "arena.h"
 #include "clock.h"
 #include "config.h"
@@ -79,6 +80,14 @@ struct request {
 	struct tenant		 tenant;
 	bool			 has_session;
 	struct session		 session;
+
+	/* The school's answer cache (answer.h). */
+	struct {
+		const char	*field;		/* path?query, arena memory */
+		char		 gen[ANSWERCACHE_GEN_MAX];	/* read before the handler */
+		bool		 store;		/* a miss: store a 200 answer */
+		bool		 changed;	/* a change ran: bump before answering */
+	}			 answer;
 
 	/* Response state. */
 	int			 status;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
+
 static const char *
 reason(int status)
 {
@@ -52,6 +54,7 @@ response_text(struct request *r, int status, const char *content_type, const cha
 {
 	if (r->responded)
 		return;
+	answer_before_response(r, status, body, len);
 	write_head(r, status, content_type);
 	if (strcmp(r->method, "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, r->fcgx->out);

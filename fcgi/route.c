@@ -5,57 +5,58 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "api.h"
 #include "resolve.h"
 #include "response.h"
 
 static const struct route routes[] = {
-	{ "GET",    "/healthz",        api_healthz,         AUTH_NONE,    false },
-	{ "GET",    "/readyz",         api_readyz,          AUTH_NONE,    false },
-	{ "GET",    "/metrics",        api_metrics,         AUTH_NONE,    false },
-	{ "POST",   "/api/session",    api_session_create,  AUTH_SCHOOL,  true },
-	{ "DELETE", "/api/session",    api_session_delete,  AUTH_SESSION, false },
-	{ "GET",    "/api/me",         api_me,              AUTH_SESSION, false },
-	{ "POST",   "/api/password-reset",         api_password_reset,         AUTH_SCHOOL, true },
-	{ "POST",   "/api/password-reset/confirm", api_password_reset_confirm, AUTH_SCHOOL, true },
-	{ "GET",    "/api/support",                api_support,                AUTH_SCHOOL, false },
+	{ "GET",    "/healthz",        api_healthz,         AUTH_NONE,    false, ANSWER_NONE },
+	{ "GET",    "/readyz",         api_readyz,          AUTH_NONE,    false, ANSWER_NONE },
+	{ "GET",    "/metrics",        api_metrics,         AUTH_NONE,    false, ANSWER_NONE },
+	{ "POST",   "/api/session",    api_session_create,  AUTH_SCHOOL,  true, ANSWER_STALE },
+	{ "DELETE", "/api/session",    api_session_delete,  AUTH_SESSION, false, ANSWER_NONE },
+	{ "GET",    "/api/me",         api_me,              AUTH_SESSION, false, ANSWER_NONE },
+	{ "POST",   "/api/password-reset",         api_password_reset,         AUTH_SCHOOL, true, ANSWER_NONE },
+	{ "POST",   "/api/password-reset/confirm", api_password_reset_confirm, AUTH_SCHOOL, true, ANSWER_STALE },
+	{ "GET",    "/api/support",                api_support,                AUTH_SCHOOL, false, ANSWER_NONE },
 	/* Roster: pupils, groups, teachers, tests, audit (api_*.c). */
-	{ "GET",    "/api/students",            api_students_list,       AUTH_SESSION, false },
-	{ "POST",   "/api/students",            api_students_create,     AUTH_ADMIN,   true },
-	{ "POST",   "/api/students/deactivate", api_students_deactivate, AUTH_ADMIN,   true },
-	{ "POST",   "/api/students/reactivate", api_students_reactivate, AUTH_ADMIN,   true },
-	{ "POST",   "/api/students/delete",     api_students_delete,     AUTH_ADMIN,   true },
-	{ "GET",    "/api/students/{id}",       api_student_get,         AUTH_SESSION, false },
-	{ "PATCH",  "/api/students/{id}",       api_student_update,      AUTH_ADMIN,   true },
-	{ "POST",   "/api/students/{id}/test-administrations", api_student_test_add, AUTH_ADMIN, true },
-	{ "GET",    "/api/tests",               api_tests_list,          AUTH_SESSION, false },
-	{ "GET",    "/api/groups",              api_groups_list,         AUTH_SESSION, false },
-	{ "POST",   "/api/groups",              api_groups_create,       AUTH_ADMIN,   true },
-	{ "POST",   "/api/groups/deactivate",   api_groups_deactivate,   AUTH_ADMIN,   true },
-	{ "POST",   "/api/groups/reactivate",   api_groups_reactivate,   AUTH_ADMIN,   true },
-	{ "POST",   "/api/groups/delete",       api_groups_delete,       AUTH_ADMIN,   true },
-	{ "GET",    "/api/groups/{id}",         api_group_get,           AUTH_SESSION, false },
-	{ "PATCH",  "/api/groups/{id}",         api_group_update,        AUTH_ADMIN,   true },
-	{ "POST",   "/api/groups/{id}/students", api_group_students_add, AUTH_ADMIN,   true },
-	{ "POST",   "/api/groups/{id}/students/remove", api_group_students_remove, AUTH_ADMIN, true },
-	{ "POST",   "/api/groups/{id}/teachers", api_group_teachers_add, AUTH_ADMIN,   true },
-	{ "POST",   "/api/groups/{id}/teachers/remove", api_group_teachers_remove, AUTH_ADMIN, true },
-	{ "GET",    "/api/teachers",            api_teachers_list,       AUTH_ADMIN,   false },
-	{ "GET",    "/api/audit",               api_audit_list,          AUTH_ADMIN,   false },
+	{ "GET",    "/api/students",            api_students_list,       AUTH_SESSION, false, ANSWER_CACHED },
+	{ "POST",   "/api/students",            api_students_create,     AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/students/deactivate", api_students_deactivate, AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/students/reactivate", api_students_reactivate, AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/students/delete",     api_students_delete,     AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "GET",    "/api/students/{id}",       api_student_get,         AUTH_SESSION, false, ANSWER_NONE },
+	{ "PATCH",  "/api/students/{id}",       api_student_update,      AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/students/{id}/test-administrations", api_student_test_add, AUTH_ADMIN, true, ANSWER_STALE },
+	{ "GET",    "/api/tests",               api_tests_list,          AUTH_SESSION, false, ANSWER_NONE },
+	{ "GET",    "/api/groups",              api_groups_list,         AUTH_SESSION, false, ANSWER_CACHED },
+	{ "POST",   "/api/groups",              api_groups_create,       AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/groups/deactivate",   api_groups_deactivate,   AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/groups/reactivate",   api_groups_reactivate,   AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/groups/delete",       api_groups_delete,       AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "GET",    "/api/groups/{id}",         api_group_get,           AUTH_SESSION, false, ANSWER_NONE },
+	{ "PATCH",  "/api/groups/{id}",         api_group_update,        AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/groups/{id}/students", api_group_students_add, AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/groups/{id}/students/remove", api_group_students_remove, AUTH_ADMIN, true, ANSWER_STALE },
+	{ "POST",   "/api/groups/{id}/teachers", api_group_teachers_add, AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/groups/{id}/teachers/remove", api_group_teachers_remove, AUTH_ADMIN, true, ANSWER_STALE },
+	{ "GET",    "/api/teachers",            api_teachers_list,       AUTH_ADMIN,   false, ANSWER_CACHED },
+	{ "GET",    "/api/audit",               api_audit_list,          AUTH_ADMIN,   false, ANSWER_CACHED },
 	/* The school year and its import (api_imports.c). */
-	{ "GET",    "/api/school-year",             api_school_year,       AUTH_SESSION, false },
-	{ "POST",   "/api/imports",                 api_import_create,     AUTH_ADMIN,   true },
-	{ "POST",   "/api/imports/file",            api_import_upload,     AUTH_ADMIN,   false },
-	{ "GET",    "/api/imports/current",         api_import_current,    AUTH_ADMIN,   false },
-	{ "GET",    "/api/sync",                    api_sync_points,       AUTH_ADMIN,   false },
-	{ "POST",   "/api/sync/dismiss",            api_sync_dismiss,      AUTH_ADMIN,   true },
-	{ "GET",    "/api/imports/{id}",            api_import_get,        AUTH_ADMIN,   false },
-	{ "DELETE", "/api/imports/{id}",            api_import_cancel,     AUTH_ADMIN,   false },
-	{ "GET",    "/api/imports/{id}/records",    api_import_records,    AUTH_ADMIN,   false },
-	{ "PUT",    "/api/imports/{id}/decisions",  api_import_decisions,  AUTH_ADMIN,   true },
-	{ "GET",    "/api/imports/{id}/summary",    api_import_summary,    AUTH_ADMIN,   false },
-	{ "POST",   "/api/imports/{id}/apply",      api_import_apply,      AUTH_ADMIN,   false },
-	{ "POST",   "/api/imports/{id}/retry",      api_import_retry,      AUTH_ADMIN,   false },
+	{ "GET",    "/api/school-year",             api_school_year,       AUTH_SESSION, false, ANSWER_NONE },
+	{ "POST",   "/api/imports",                 api_import_create,     AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "POST",   "/api/imports/file",            api_import_upload,     AUTH_ADMIN,   false, ANSWER_STALE },
+	{ "GET",    "/api/imports/current",         api_import_current,    AUTH_ADMIN,   false, ANSWER_NONE },
+	{ "GET",    "/api/sync",                    api_sync_points,       AUTH_ADMIN,   false, ANSWER_NONE },
+	{ "POST",   "/api/sync/dismiss",            api_sync_dismiss,      AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "GET",    "/api/imports/{id}",            api_import_get,        AUTH_ADMIN,   false, ANSWER_NONE },
+	{ "DELETE", "/api/imports/{id}",            api_import_cancel,     AUTH_ADMIN,   false, ANSWER_STALE },
+	{ "GET",    "/api/imports/{id}/records",    api_import_records,    AUTH_ADMIN,   false, ANSWER_NONE },
+	{ "PUT",    "/api/imports/{id}/decisions",  api_import_decisions,  AUTH_ADMIN,   true, ANSWER_NONE },
+	{ "GET",    "/api/imports/{id}/summary",    api_import_summary,    AUTH_ADMIN,   false, ANSWER_NONE },
+	{ "POST",   "/api/imports/{id}/apply",      api_import_apply,      AUTH_ADMIN,   false, ANSWER_STALE },
+	{ "POST",   "/api/imports/{id}/retry",      api_import_retry,      AUTH_ADMIN,   false, ANSWER_NONE },
 };
 
 const struct route *
@@ -131,6 +132,9 @@ static bool
 dispatch_auth(struct request *r, const struct route *rt)
 {
 	struct worker *w = r->w;
+	redisReply *hit;
+	const char *body;
+	size_t len;
 	tc_status st;
 
 	if (rt->auth == AUTH_NONE)
@@ -152,7 +156,7 @@ dispatch_auth(struct request *r, const struct route *rt)
 		response_error(r, 401, "not_logged_in", "U bent niet (meer) ingelogd.");
 		return false;
 	}
-	st = session_lookup(w->kv, r->cfg, r->tenant.id, r->session_token, &r->session);
+	st = answer_session(r, rt->answers == ANSWER_CACHED, &hit, &body, &len);
 	if (st == TC_NOT_FOUND) {
 		response_error(r, 401, "not_logged_in", "U bent niet (meer) ingelogd.");
 		return false;
@@ -162,6 +166,12 @@ dispatch_auth(struct request *r, const struct route *rt)
 		return false;
 	}
 	r->has_session = true;
+	if (hit != NULL) {
+		/* An administrator's current answer: the role needs no check. */
+		response_text(r, 200, "application/json; charset=utf-8", body, len);
+		freeReplyObject(hit);
+		return false;
+	}
 	if (rt->auth == AUTH_ADMIN && strcmp(r->session.role, "admin") != 0) {
 		response_error(r, 403, "forbidden", "Alleen een beheerder mag dit doen.");
 		return false;
@@ -227,6 +237,9 @@ route_dispatch(struct request *r)
 		return;
 	if (rt->body && !dispatch_body(r))
 		return;
+	/* A handler that changes records answers after its COMMIT: the
+	 * school's cached answers are marked stale before that answer. */
+	r->answer.changed = rt->answers == ANSWER_STALE;
 	rt->fn(r);
 	if (!r->responded)
 		response_status(r, TC_INTERNAL);

@@ -21,6 +21,13 @@ enum route_auth {
 	AUTH_ADMIN	/* a session of this school's administrator */
 };
 
+/* What a route does with the school's cached list answers (answer.h). */
+enum route_answers {
+	ANSWER_NONE,	/* neither reads nor changes the cached lists */
+	ANSWER_CACHED,	/* a list: an administrator's 200 answers are cached */
+	ANSWER_STALE	/* a change of records: marks the cached answers stale */
+};
+
 typedef void	(*route_fn)(struct request *);
 
 struct route {
@@ -29,6 +36,7 @@ struct route {
 	route_fn	 fn;
 	enum route_auth	 auth;
 	bool		 body;		/* a JSON object body is required */
+	enum route_answers answers;
 };
 
 /* Serves r: finds the route, runs the checks, calls the handler. */
