@@ -33,6 +33,10 @@ struct kv	*ctl_kv(struct ctl *);
 /* The school with slug, or exit 2. */
 void		ctl_find_tenant(struct ctl *, const char *slug, struct tenant *t);
 
+/* After a COMMIT that changed records of t: its cached lists are stale
+ * (answercache.h); a warning on stderr when Redis cannot be told. */
+void		ctl_changed(struct ctl *, const struct tenant *t);
+
 /* tcctl_ops.c */
 int		ctl_clock_set(struct ctl *, int argc, char **argv);
 int		ctl_clock_reset(struct ctl *, int argc, char **argv);
@@ -47,6 +51,7 @@ int		ctl_las_fetch(struct ctl *, int argc, char **argv);
 int		ctl_import_run(struct ctl *, int argc, char **argv);
 int		ctl_import_show(struct ctl *, int argc, char **argv);
 int		ctl_mail_test(struct ctl *, int argc, char **argv);
+int		ctl_cache_drop(struct ctl *, int argc, char **argv);
 
 /* tcctl_care.c */
 int		ctl_status(struct ctl *, int argc, char **argv);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "answercache.h"
 #include "audit.h"
 #include "ctl.h"
 #include "auditlog.h"
@@ -326,6 +327,16 @@ ctl_find_tenant(struct ctl *c, const char *slug, struct tenant *t)
 		exit(ctl_fail(st, "tenant"));
 }
 
+void
+ctl_changed(struct ctl *c, const struct tenant *t)
+{
+	tc_status st;
+
+	if ((st = answercache_bump(ctl_kv(c), t->id)) != TC_OK)
+		fprintf(stderr, "tcctl: warning: the lists of %s in the portal may be stale for "
+		    "up to %d s (Redis %s)\n", t->slug, c->cfg.fcgi_answer_cache, status_name(st));
+}
+
 static int
 cmd_tenant_set(struct ctl *c, int argc, char **argv)
 {
@@ -482,6 +493,7 @@ cmd_user_add(struct ctl *c, int argc, char **argv)
 	if (st != TC_OK)
 		return ctl_fail(st, "user add");
 	(void)audit_write(c->db, t.id, AUDIT_OPERATOR, 0, "user_add", "user", NULL, 1);
+	ctl_changed(c, &t);
 	printf("added %s %s (id %llu) to %s\n", a.role, a.email, (unsigned long long)id, t.slug);
 	return 0;
 }
@@ -539,6 +551,7 @@ cmd_user_disable(struct ctl *c, int argc, char **argv)
 	if ((st = session_destroy_user(ctl_kv(c), t.id, u.id)) != TC_OK)
 		fprintf(stderr, "tcctl: warning: sessions not ended (Redis %s)\n", status_name(st));
 	(void)audit_write(c->db, t.id, AUDIT_OPERATOR, 0, "user_disable", "user", NULL, 1);
+	ctl_changed(c, &t);
 	printf("disabled %s at %s\n", u.email, t.slug);
 	return 0;
 }
@@ -560,6 +573,7 @@ cmd_user_reset_password(struct ctl *c, int argc, char **argv)
 		return ctl_fail(st, "user reset-password");
 	(void)session_destroy_user(ctl_kv(c), t.id, u.id);
 	(void)audit_write(c->db, t.id, AUDIT_OPERATOR, 0, "password_reset", "user", NULL, 1);
+	ctl_changed(c, &t);
 	printf("new password set for %s at %s\n", u.email, t.slug);
 	return 0;
 }
@@ -799,11 +813,13 @@ cmd_demo_seed(struct ctl *c, int argc, char **argv)
 			goto failed;
 	}
 	arena_free(arena);
+	ctl_changed(c, &t);
 	printf("seeded school %s: school year %d-%d, 8 groups, %u pupils (%zu deactivated), "
 	    "%u test administrations\n", t.slug, year, year + 1, pupils, gone.n, tests);
 	return 0;
 failed:
 	arena_free(arena);
+	ctl_changed(c, &t);
 	return ctl_fail(st, "demo-seed");
 }
 
@@ -864,6 +880,7 @@ static const struct command {
 	{ "import", "run", ctl_import_run, "import run --tenant S --year Y [--apply]  fetch into the review now; --apply accepts the defaults" },
 	{ "import", "show", ctl_import_show, "import show --tenant S       the school's import in progress" },
 	{ "las", "fetch", ctl_las_fetch, "las fetch --tenant S --year Y [--out FILE]  fetch and summarise, or write JSON" },
+	{ "cache", "drop", ctl_cache_drop, "cache drop --tenant S | --all  forget cached lists of a school or all (after changing records in SQL)" },
 	{ "mail", "test", ctl_mail_test, "mail test --to ADDRESS        send a test e-mail through the configured relay" },
 	{ "status", NULL, ctl_status, "status                        workers seen, queue lag, failed jobs, imports waiting after the deadline" },
 	{ "export", NULL, ctl_export, "export --tenant S [--out FILE]  all of one school's data as JSON (no password hashes)" },

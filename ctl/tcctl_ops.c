@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "answercache.h"
 #include "clock.h"
 #include "dailytask.h"
 #include "import.h"
@@ -259,6 +260,50 @@ ctl_task_run(struct ctl *c, int argc, char **argv)
 	if (st != TC_OK)
 		return ctl_fail(st, "task run");
 	printf("%u job(s) queued for task %s\n", n, argv[1]);
+	return 0;
+}
+
+struct cache_drop {
+	struct kv	*kv;
+	unsigned	 n;
+};
+
+static tc_status
+cache_drop_one(void *arg, const struct tenant *t)
+{
+	struct cache_drop *d = arg;
+	tc_status st;
+
+	if ((st = answercache_bump(d->kv, t->id)) == TC_OK)
+		d->n++;
+	return st;
+}
+
+/* After records were changed by hand in SQL: the cached lists
+ * (answercache.h) of one school, or of all, are dropped, so the portal shows
+ * the change at once. */
+int
+ctl_cache_drop(struct ctl *c, int argc, char **argv)
+{
+	struct cache_drop d = { NULL, 0 };
+	struct tenant t;
+	const char *slug = NULL;
+	tc_status st;
+
+	if (argc == 2 && strcmp(argv[1], "--all") == 0) {
+		d.kv = ctl_kv(c);
+		if ((st = tenant_list(ctl_db(c), cache_drop_one, &d)) != TC_OK)
+			return ctl_fail(st, "cache drop");
+		printf("dropped the cached lists of %u school(s)\n", d.n);
+		return 0;
+	}
+	slug = tenant_option(argc, argv, NULL, NULL);
+	if (slug == NULL)
+		ctl_usage("usage: tcctl cache drop --tenant S | --all");
+	ctl_find_tenant(c, slug, &t);
+	if ((st = answercache_bump(ctl_kv(c), t.id)) != TC_OK)
+		return ctl_fail(st, "cache drop");
+	printf("dropped the cached lists of %s\n", t.slug);
 	return 0;
 }
 

@@ -147,23 +147,25 @@ static const struct {
 	const char	*kind;
 	job_fn		 fn;
 	bool		 large;		/* may hold a whole school in memory */
+	bool		 records;	/* may change the school's records */
 } handlers[] = {
-	{ "import_fetch", job_import_fetch, true },
-	{ "import_apply", job_import_apply, true },
-	{ "auto_activate", job_auto_activate, false },
-	{ "reminder", job_reminder, false },
-	{ "pwreset_mail", job_pwreset_mail, false },
-	{ "sync", job_sync, true },
+	{ "import_fetch", job_import_fetch, true, false },
+	{ "import_apply", job_import_apply, true, true },
+	{ "auto_activate", job_auto_activate, false, true },
+	{ "reminder", job_reminder, false, false },
+	{ "pwreset_mail", job_pwreset_mail, false, false },
+	{ "sync", job_sync, true, true },
 };
 
 job_fn
-job_handler(const char *kind, bool *large)
+job_handler(const char *kind, bool *large, bool *records)
 {
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].kind, kind) == 0) {
 			*large = handlers[i].large;
+			*records = handlers[i].records;
 			return handlers[i].fn;
 		}
-	*large = false;
+	*large = *records = false;
 	return NULL;
 }

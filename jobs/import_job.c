@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answercache.h"
 #include "import.h"
 #include "import_apply.h"
 #include "import_review.h"
@@ -216,6 +217,12 @@ import_job_apply(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 		    "niet worden verwerkt; er is niets gewijzigd. Controleer de keuzes en probeer "
 		    "het opnieuw.", "");
 		return TC_OK;
+	}
+	/* The school's lists change before the portal can see "applied"; if
+	 * that fails, the job runs again and finds the import applied. */
+	if ((st = answercache_bump(kv, tid)) != TC_OK) {
+		free(result);
+		return TC_UNAVAILABLE;
 	}
 	st = import_finish(kv, tid, id, result);
 	free(result);
