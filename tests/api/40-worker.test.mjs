@@ -73,7 +73,7 @@ test('1 October 23:59: nothing happens but the nightly sync, which waits for app
   tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
   heldSync = await until(async () => {
     const cur = (await s.admin.get('/api/imports/current')).json.import;
-    return cur && cur.kind === 'sync' && cur.status === 'review' ? cur : null;
+    return cur && cur.kind === 'sync' && cur.status === 'review' && cur.error?.code ? cur : null;
   }, 'the held sync');
   assert.equal(heldSync.error.code, 'sync_held');
   const sy = (await s.admin.get('/api/school-year')).json;

@@ -66,7 +66,7 @@ test('a sync waiting for approval does not block "Ga verder"; the sync right aft
   tcctl(['task', 'run', 'sync', '--tenant', synced.slug]);
   const sync = await wait(async () => {
     const c = await current(synced);
-    return c && c.kind === 'sync' && c.status === 'review' ? c : null;
+    return c && c.kind === 'sync' && c.status === 'review' && c.error?.code ? c : null;
   }, 'the held sync');
   const page = await open(synced);
   await page.goto(`${page.base}#/overgang`);
