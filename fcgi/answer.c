@@ -1,6 +1,7 @@
 /* answer.c - list answers from the school's cache, and keeping it exact. */
 #include "answer.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "answercache.h"
@@ -14,15 +15,22 @@ answer_field(struct request *r)
 	return arena_printf(r->arena, "%s?%s", r->path, r->query);
 }
 
-/* Reads the generation and the cached value from the replies. */
+/* Reads the generation, the cached value and (for an import's review) the
+ * import's remaining life from the replies x[]. */
 static void
-answer_probe(struct request *r, redisReply **x, redisReply **hit, const char **body,
+answer_probe(struct request *r, redisReply **x, int n, redisReply **hit, const char **body,
     size_t *len)
 {
 	const redisReply *gen = x[0], *val = x[1], *count = x[2];
+	long long life = 0;	/* ms the import still lives; 0: not bound */
 
 	if (strcmp(r->session.role, "admin") != 0)
 		return;
+	if (n == 4) {
+		if (x[3]->type != REDIS_REPLY_INTEGER || x[3]->integer < 2000)
+			return;		/* gone, or about to go: never from the cache */
+		life = x[3]->integer;
+	}
 	if (gen->type != REDIS_REPLY_STRING || gen->len >= ANSWERCACHE_GEN_MAX) {
 		(void)answercache_start(r->w->kv, r->tenant.id);	/* next time */
 		return;
@@ -35,37 +43,42 @@ answer_probe(struct request *r, redisReply **x, redisReply **hit, const char **b
 	}
 	*body = NULL;
 	memcpy(r->answer.gen, gen->str, gen->len + 1);
+	r->answer.max_seconds = life / 1000;
 	r->answer.store = count->type == REDIS_REPLY_INTEGER &&
 	    count->integer < ANSWERCACHE_FIELDS_MAX;
 }
 
 tc_status
-answer_session(struct request *r, bool cached, redisReply **hit, const char **body,
+answer_session(struct request *r, enum route_answers kind, redisReply **hit, const char **body,
     size_t *len)
 {
 	struct worker *w = r->w;
-	char gkey[TC_KEY_MAX], pkey[TC_KEY_MAX];
+	char gkey[TC_KEY_MAX], pkey[TC_KEY_MAX], ikey[TC_KEY_MAX], id[24];
 	const char *get[] = { "GET", gkey };
 	const char *hget[] = { "HGET", pkey, NULL };
 	const char *hlen[] = { "HLEN", pkey };
-	const char *const *cmds[] = { get, hget, hlen };
-	const int argc[] = { 2, 3, 2 };
-	redisReply *x[3];
+	const char *pttl[] = { "PTTL", ikey };
+	const char *const *cmds[] = { get, hget, hlen, pttl };
+	const int argc[] = { 2, 3, 2, 2 };
+	int n = kind == ANSWER_CACHED_IMPORT ? 4 : 3;
+	redisReply *x[4];
 	tc_status st;
 
 	*hit = NULL;
 	*body = NULL;
-	if (!cached || r->cfg->fcgi_answer_cache == 0 ||
-	    answercache_keys(r->tenant.id, gkey, pkey) != 0 ||
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)r->ids[0]);
+	if ((kind != ANSWER_CACHED && kind != ANSWER_CACHED_IMPORT) ||
+	    r->cfg->fcgi_answer_cache == 0 || answercache_keys(r->tenant.id, gkey, pkey) != 0 ||
+	    kv_key(ikey, sizeof(ikey), r->tenant.id, "import", id) != 0 ||
 	    (r->answer.field = answer_field(r)) == NULL)
 		return session_lookup(w->kv, r->cfg, r->tenant.id, r->session_token, &r->session);
 	hget[2] = r->answer.field;
 	st = session_lookup_with(w->kv, r->cfg, r->tenant.id, r->session_token, &r->session,
-	    3, argc, cmds, x);
+	    n, argc, cmds, x);
 	if (st != TC_OK)
 		return st;
-	answer_probe(r, x, hit, body, len);
-	for (int i = 0; i < 3; i++)
+	answer_probe(r, x, n, hit, body, len);
+	for (int i = 0; i < n; i++)
 		if (x[i] != NULL)
 			freeReplyObject(x[i]);
 	return TC_OK;
@@ -86,6 +99,6 @@ answer_before_response(struct request *r, int status, const char *body, size_t l
 	if (r->answer.store && status == 200) {
 		r->answer.store = false;
 		(void)answercache_store(r->w->kv, r->cfg, r->tenant.id, r->answer.field,
-		    r->answer.gen, body, len);
+		    r->answer.gen, body, len, r->answer.max_seconds);
 	}
 }

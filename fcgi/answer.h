@@ -19,11 +19,12 @@
 #include <stddef.h>
 
 #include "request.h"
+#include "route.h"
 
 /* Looks up r's session, for a cached route with the cached answer.  When a
  * current answer exists *hit is set (owned by the caller: freeReplyObject)
  * and *body, *len point into it.  Otherwise r->answer says what to store. */
-tc_status	answer_session(struct request *, bool cached, redisReply **hit,
+tc_status	answer_session(struct request *, enum route_answers, redisReply **hit,
 		    const char **body, size_t *len);
 
 /* Called by the one writer of responses before the head goes out: stores a

@@ -86,6 +86,7 @@ struct request {
 		const char	*field;		/* path?query, arena memory */
 		char		 gen[ANSWERCACHE_GEN_MAX];	/* read before the handler */
 		bool		 store;		/* a miss: store a 200 answer */
+		long long	 max_seconds;	/* its life's bound, 0: none */
 		bool		 changed;	/* a change ran: bump before answering */
 	}			 answer;
 

@@ -52,11 +52,11 @@ static const struct route routes[] = {
 	{ "POST",   "/api/sync/dismiss",            api_sync_dismiss,      AUTH_ADMIN,   true, ANSWER_STALE },
 	{ "GET",    "/api/imports/{id}",            api_import_get,        AUTH_ADMIN,   false, ANSWER_NONE },
 	{ "DELETE", "/api/imports/{id}",            api_import_cancel,     AUTH_ADMIN,   false, ANSWER_STALE },
-	{ "GET",    "/api/imports/{id}/records",    api_import_records,    AUTH_ADMIN,   false, ANSWER_NONE },
-	{ "PUT",    "/api/imports/{id}/decisions",  api_import_decisions,  AUTH_ADMIN,   true, ANSWER_NONE },
+	{ "GET",    "/api/imports/{id}/records",    api_import_records,    AUTH_ADMIN,   false, ANSWER_CACHED_IMPORT },
+	{ "PUT",    "/api/imports/{id}/decisions",  api_import_decisions,  AUTH_ADMIN,   true, ANSWER_STALE },
 	{ "GET",    "/api/imports/{id}/summary",    api_import_summary,    AUTH_ADMIN,   false, ANSWER_NONE },
 	{ "POST",   "/api/imports/{id}/apply",      api_import_apply,      AUTH_ADMIN,   false, ANSWER_STALE },
-	{ "POST",   "/api/imports/{id}/retry",      api_import_retry,      AUTH_ADMIN,   false, ANSWER_NONE },
+	{ "POST",   "/api/imports/{id}/retry",      api_import_retry,      AUTH_ADMIN,   false, ANSWER_STALE },
 };
 
 const struct route *
@@ -156,7 +156,7 @@ dispatch_auth(struct request *r, const struct route *rt)
 		response_error(r, 401, "not_logged_in", "U bent niet (meer) ingelogd.");
 		return false;
 	}
-	st = answer_session(r, rt->answers == ANSWER_CACHED, &hit, &body, &len);
+	st = answer_session(r, rt->answers, &hit, &body, &len);
 	if (st == TC_NOT_FOUND) {
 		response_error(r, 401, "not_logged_in", "U bent niet (meer) ingelogd.");
 		return false;

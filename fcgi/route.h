@@ -25,6 +25,7 @@ enum route_auth {
 enum route_answers {
 	ANSWER_NONE,	/* neither reads nor changes the cached lists */
 	ANSWER_CACHED,	/* a list: an administrator's 200 answers are cached */
+	ANSWER_CACHED_IMPORT,	/* the same, never longer than the import {id} lives */
 	ANSWER_STALE	/* a change of records: marks the cached answers stale */
 };
 

@@ -70,20 +70,22 @@ answercache_start(struct kv *kv, uint64_t tenant)
 
 tc_status
 answercache_store(struct kv *kv, const struct config *cfg, uint64_t tenant, const char *field,
-    const char *gen, const char *body, size_t len)
+    const char *gen, const char *body, size_t len, long long max_seconds)
 {
-	char gkey[TC_KEY_MAX], page[TC_KEY_MAX], ttl[16];
+	char gkey[TC_KEY_MAX], page[TC_KEY_MAX], ttl[24];
 	size_t glen = strlen(gen);
 	const char *hset[] = { "HSET", page, field, NULL };
-	const char *expire[] = { "EXPIRE", page, ttl };
+	const char *expire[] = { "EXPIRE", page, ttl, "LT" };
 	const char *const *cmds[] = { hset, expire };
-	const int argc[] = { 4, 3 };
+	const int argc[] = { 4, 4 };
 	redisReply *rs[2];
 	char *value;		/* "<gen>\n<body>", freed here */
+	long long secs = cfg->fcgi_answer_cache;
 	tc_status st;
 
-	if (cfg->fcgi_answer_cache == 0 || len > ANSWERCACHE_BODY_MAX ||
-	    memchr(body, '\0', len) != NULL)
+	if (max_seconds > 0 && max_seconds < secs)
+		secs = max_seconds;
+	if (secs <= 0 || len > ANSWERCACHE_BODY_MAX || memchr(body, '\0', len) != NULL)
 		return TC_OK;
 	if (answercache_keys(tenant, gkey, page) != 0)
 		return TC_INTERNAL;
@@ -94,7 +96,7 @@ answercache_store(struct kv *kv, const struct config *cfg, uint64_t tenant, cons
 	memcpy(value + glen + 1, body, len);
 	value[glen + 1 + len] = '\0';
 	hset[3] = value;
-	snprintf(ttl, sizeof(ttl), "%d", cfg->fcgi_answer_cache);
+	snprintf(ttl, sizeof(ttl), "%lld", secs);
 	st = kv_pipeline_argv(kv, 2, argc, cmds, rs);
 	free(value);
 	if (st != TC_OK)

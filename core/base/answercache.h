@@ -10,8 +10,9 @@
  * predate a write is never served after the write was acknowledged, and a
  * school's answers live under its own key: no school can see another's.
  *
- * A bump also drops the hash (memory), and the hash expires after
- * fcgi.answer_cache_seconds.  The generation never expires; after a data
+ * A bump also drops the hash (memory), and the hash expires at most
+ * fcgi.answer_cache_seconds after its first answer (EXPIRE ... LT: a later
+ * answer never lengthens it).  The generation never expires; after a data
  * loss in Redis it starts again at a random value, so a reader in flight
  * cannot match a generation of before the loss.
  */
@@ -40,9 +41,13 @@ int		answercache_keys(uint64_t tenant, char gen[TC_KEY_MAX], char page[TC_KEY_MA
  * fcgi.answer_cache_seconds; the caller retries or says so in its log. */
 tc_status	answercache_bump(struct kv *, uint64_t tenant);
 
-/* Stores body (len bytes) as the answer of field under generation gen. */
+/* Stores body (len bytes) as the answer of field under generation gen.  The
+ * school's answers live at most fcgi.answer_cache_seconds from the first one
+ * stored, and never longer than max_seconds (0: no bound of the caller; an
+ * import's review answer is bound by the import's own expiry). */
 tc_status	answercache_store(struct kv *, const struct config *, uint64_t tenant,
-		    const char *field, const char *gen, const char *body, size_t len);
+		    const char *field, const char *gen, const char *body, size_t len,
+		    long long max_seconds);
 
 /* Gives tenant a generation when it has none (a new school, or Redis lost
  * its data): a random start, never one that was current before. */

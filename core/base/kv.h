@@ -41,7 +41,7 @@ tc_status	kv_command_argv(struct kv *, redisReply **reply, int argc, const char 
  * (freeReplyObject each).  The commands must be safe to send twice: after a
  * stale connection they all are sent once more.  An error reply to any of
  * them gives TC_INTERNAL and no replies.  n is at most KV_PIPELINE_MAX. */
-#define KV_PIPELINE_MAX	5
+#define KV_PIPELINE_MAX	6
 tc_status	kv_pipeline_argv(struct kv *, int n, const int *argc,
 		    const char *const *const *argv, redisReply **replies);
 

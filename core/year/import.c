@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "answercache.h"
 #include "idlist.h"
 #include "limits.h"
 
@@ -99,6 +100,17 @@ static long long
 ttl_seconds(const struct config *cfg)
 {
 	return (long long)cfg->import_ttl_days * 86400;
+}
+
+/* After a change of an import's state: the school's cached answers, among
+ * them the review's lists (answercache.h), are stale.  A failed bump is
+ * logged by answercache_bump; the change itself stands. */
+static tc_status
+changed(struct kv *kv, uint64_t t, tc_status st)
+{
+	if (st == TC_OK)
+		(void)answercache_bump(kv, t);
+	return st;
 }
 
 static const char *
@@ -355,7 +367,7 @@ import_transition(struct kv *kv, uint64_t t, const char *id, enum import_status 
 		return st;
 	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);
-	return ok ? TC_OK : TC_CONFLICT;
+	return changed(kv, t, ok ? TC_OK : TC_CONFLICT);
 }
 
 tc_status
@@ -376,7 +388,7 @@ import_refetch(struct kv *kv, uint64_t t, const char *id, long long now)
 		return st;
 	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);
-	return ok ? TC_OK : TC_CONFLICT;
+	return changed(kv, t, ok ? TC_OK : TC_CONFLICT);
 }
 
 tc_status
@@ -415,7 +427,7 @@ import_fail_to(struct kv *kv, uint64_t t, const char *id, enum import_status sta
 	 * not import.ttl_days (issue 19). */
 	if (st == TC_OK && status == IMPORT_FAILED)
 		shorten_staged(kv, t, id, IMPORT_FAILED_KEEP_SECONDS);
-	return st;
+	return changed(kv, t, st);
 }
 
 /* EXPIRE ... LT of every staged key of the import: never longer than secs. */
@@ -496,7 +508,7 @@ import_finish(struct kv *kv, uint64_t t, const char *id, const char *result)
 	drop_staged(kv, t, id);
 	release_current(kv, t, id);
 	active_remove(kv, t, id);
-	return TC_OK;
+	return changed(kv, t, TC_OK);
 }
 
 tc_status
@@ -518,7 +530,7 @@ import_cancel(struct kv *kv, uint64_t t, const char *id)
 	drop_staged(kv, t, id);
 	release_current(kv, t, id);
 	active_remove(kv, t, id);
-	return TC_OK;
+	return changed(kv, t, TC_OK);
 }
 
 tc_status
@@ -621,7 +633,7 @@ import_store_decisions(struct kv *kv, const struct config *cfg, uint64_t t, cons
 			return st;
 	}
 	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
-	return kv_exec(kv, "EXPIRE %s %s", key, ttl);
+	return changed(kv, t, kv_exec(kv, "EXPIRE %s %s", key, ttl));
 }
 
 tc_status

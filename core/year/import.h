@@ -9,6 +9,8 @@
  *
  * Life: fetching → review → applying → applied, or failed (retry → fetching),
  * or cancelled (staged data deleted) from any state but applying/applied.
+ * Every change of state or choices marks the school's cached answers stale
+ * (answercache.h), so a cached review is never older than the import.
  */
 #ifndef TC_IMPORT_H
 #define TC_IMPORT_H

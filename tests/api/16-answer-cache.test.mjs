@@ -213,3 +213,43 @@ test('the import (portal and worker): the lists are exact once it is applied or 
     await waitImport(s.admin, imp.id, ['applied']);
   }, ['/api/audit']);
 });
+
+test("an import's review: cached, exact after each decision, never longer than the import lives", async () => {
+  const s = await importedSchool('Cache review', '11:00');
+  s.admin = await login(s.host, s.email, s.password);
+  await setClockAt('2023-09-02T11:00');
+  const imp = await postImport(s.admin, '2023-2024');
+  await waitImport(s.admin, imp.id, ['review']);
+  const tab = `/api/imports/${imp.id}/records?kind=student&limit=200`;
+  const stateKey = `tc:{${s.id}}:import:${imp.id}`;
+  const first = await s.admin.get(tab);
+  assert.equal(first.status, 200, first.text);
+  assert.equal((await s.admin.get(tab)).text, first.text);
+  assert.equal(redis(['HEXISTS', pageKey(s), tab]), '1', 'the review was not cached');
+  // A decision (its route, and core/year/import.c) makes the next page exact.
+  const pupil = first.json.items[0];
+  const res = await s.admin.put(`/api/imports/${imp.id}/decisions`,
+    { decisions: [{ kind: 'student', key: pupil.key, category: 'skip' }] });
+  assert.equal(res.status, 200, res.text);
+  const after_ = await s.admin.get(tab);
+  assert.notEqual(after_.text, first.text, 'the decision is not in the next page');
+  tcctl(['cache', 'drop', '--tenant', s.slug]);
+  assert.equal((await s.admin.get(tab)).text, after_.text);
+  // The cached review never outlives the import: its hash expires with it.
+  tcctl(['cache', 'drop', '--tenant', s.slug]);
+  redis(['EXPIRE', stateKey, '100']);
+  assert.equal((await s.admin.get(tab)).status, 200);
+  const pageTtl = Number(redis(['PTTL', pageKey(s)]));
+  assert.ok(pageTtl > 0 && pageTtl <= 100000, `the cached review lives ${pageTtl} ms, the import 100 s`);
+  // In its last seconds the import's review is not taken from the cache,
+  // and once it is gone the answer says so.
+  redis(['PEXPIRE', stateKey, '1500']);
+  const gen = redis(['GET', `tc:{${s.id}}:answers:gen`]);
+  redis(['HSET', pageKey(s), tab, `${gen}\n{"planted":true}`]);
+  assert.ok(!(await s.admin.get(tab)).text.includes('planted'), 'a review in its last seconds came from the cache');
+  await new Promise((ok) => setTimeout(ok, 1600));
+  redis(['HSET', pageKey(s), tab, `${gen}\n{"planted":true}`]);
+  const gone = await s.admin.get(tab);
+  assert.ok(!gone.text.includes('planted'), 'an expired import was answered from the cache');
+  assert.equal(gone.status, 404, gone.text);
+});
