@@ -550,7 +550,6 @@ end
     row(`GET ${name}`, `${fmt(r.rps)} req/s (p99 ${fmt(r.p99, 1)} ms; tc-fcgi ${fmt(r.cpu['tc-fcgi'])} µs, ` +
       `mariadbd ${fmt(r.cpu.mariadbd)} µs, redis ${fmt(r.cpu.redis)} µs per request${r.extra ? `; ${r.extra}` : ''})`,
       `bare libfcgi ${fmt(h.rps)} req/s`, r.rps / h.rps, '≥ 0.30');
-    if (url.startsWith('/api/imports/')) continue;	// not cached
     const u = wrkCpu(`${base('nc')}${url}`, { host: s.host, headers: [`Cookie: ${adm.cookie}`], secs: LSECS, nginxPid },
       upPids.nc);
     row(`… ${name}, answer cache off`, `${fmt(u.rps)} req/s (p99 ${fmt(u.p99, 1)} ms; tc-fcgi ` +
