@@ -11,7 +11,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "answercache.h"
 #include "jobqueue.h"
 #include "tasks.h"
 #include "tenant.h"
@@ -184,8 +183,8 @@ release_memory(void)
 static void
 run_job(struct wctx *w, struct job *j)
 {
-	bool large, records;
-	job_fn fn = job_handler(j->kind, &large, &records);
+	bool large;
+	job_fn fn = job_handler(j->kind, &large);
 	char err[512] = "";
 	long long backoff;
 	tc_status st;
@@ -203,11 +202,6 @@ run_job(struct wctx *w, struct job *j)
 		set_inflight(w, j->id);
 		st = fn(w, j, err, sizeof(err));
 		set_inflight(w, "");
-		/* A job that changes a school's records (activation, sync,
-		 * apply) marks its cached lists stale after its COMMIT. */
-		if (records && j->tenant != 0 && answercache_bump(w->kv, j->tenant) != TC_OK)
-			log_msg(TC_LOG_WARN, &w->log, "the school's cached lists may be "
-			    "stale for up to %d s", w->cfg->fcgi_answer_cache);
 		if (large)
 			release_memory();
 	}

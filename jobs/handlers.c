@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "activation.h"
+#include "answercache.h"
 #include "dueimport.h"
 #include "import.h"
 #include "import_job.h"
@@ -128,6 +129,10 @@ job_auto_activate(struct wctx *w, const struct job *j, char *err, size_t errlen)
 		return TC_OK;
 	if ((st = activation_activate(w->db, j->tenant, year, "auto", &done)) != TC_OK)
 		return st;
+	/* The lists follow the active year.  Also when it was active already:
+	 * this is the run again after a bump that failed (no marker yet). */
+	if ((st = answercache_bump(w->kv, j->tenant)) != TC_OK)
+		return st;
 	if (done)
 		log_msg(TC_LOG_INFO, &w->log, "school year %d activated automatically", year);
 	if ((st = year_import_due(w->db, j->tenant, t->las_url[0] != '\0' && t->has_las_key,
@@ -147,25 +152,23 @@ static const struct {
 	const char	*kind;
 	job_fn		 fn;
 	bool		 large;		/* may hold a whole school in memory */
-	bool		 records;	/* may change the school's records */
 } handlers[] = {
-	{ "import_fetch", job_import_fetch, true, false },
-	{ "import_apply", job_import_apply, true, true },
-	{ "auto_activate", job_auto_activate, false, true },
-	{ "reminder", job_reminder, false, false },
-	{ "pwreset_mail", job_pwreset_mail, false, false },
-	{ "sync", job_sync, true, true },
+	{ "import_fetch", job_import_fetch, true },
+	{ "import_apply", job_import_apply, true },
+	{ "auto_activate", job_auto_activate, false },
+	{ "reminder", job_reminder, false },
+	{ "pwreset_mail", job_pwreset_mail, false },
+	{ "sync", job_sync, true },
 };
 
 job_fn
-job_handler(const char *kind, bool *large, bool *records)
+job_handler(const char *kind, bool *large)
 {
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].kind, kind) == 0) {
 			*large = handlers[i].large;
-			*records = handlers[i].records;
 			return handlers[i].fn;
 		}
-	*large = *records = false;
+	*large = false;
 	return NULL;
 }

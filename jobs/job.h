@@ -54,8 +54,7 @@ struct job {
 typedef tc_status (*job_fn)(struct wctx *, const struct job *, char *err, size_t errlen);
 
 /* The handler of kind, or NULL for an unknown kind; *large tells whether
- * its job may hold a whole school in memory (an import, a sync), *records
- * whether it may change the school's records (answercache.h). */
-job_fn		job_handler(const char *kind, bool *large, bool *records);
+ * its job may hold a whole school in memory (an import, a sync). */
+job_fn		job_handler(const char *kind, bool *large);
 
 #endif

@@ -10,7 +10,9 @@
  * Life: fetching → review → applying → applied, or failed (retry → fetching),
  * or cancelled (staged data deleted) from any state but applying/applied.
  * Every change of state or choices marks the school's cached answers stale
- * (answercache.h), so a cached review is never older than the import.
+ * (answercache.h), so a cached review is never older than the import; only
+ * import_finish leaves that to its caller, which bumps after the apply's
+ * COMMIT and before "applied", and runs the job again when it cannot.
  */
 #ifndef TC_IMPORT_H
 #define TC_IMPORT_H
