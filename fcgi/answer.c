@@ -66,10 +66,11 @@ answer_session(struct request *r, enum route_answers kind, redisReply **hit, con
 
 	*hit = NULL;
 	*body = NULL;
-	snprintf(id, sizeof(id), "%llu", (unsigned long long)r->ids[0]);
+	if (n == 4)		/* the import of {id}: its state key */
+		snprintf(id, sizeof(id), "%llu", (unsigned long long)r->ids[0]);
 	if ((kind != ANSWER_CACHED && kind != ANSWER_CACHED_IMPORT) ||
 	    r->cfg->fcgi_answer_cache == 0 || answercache_keys(r->tenant.id, gkey, pkey) != 0 ||
-	    kv_key(ikey, sizeof(ikey), r->tenant.id, "import", id) != 0 ||
+	    (n == 4 && kv_key(ikey, sizeof(ikey), r->tenant.id, "import", id) != 0) ||
 	    (r->answer.field = answer_field(r)) == NULL)
 		return session_lookup(w->kv, r->cfg, r->tenant.id, r->session_token, &r->session);
 	hget[2] = r->answer.field;
