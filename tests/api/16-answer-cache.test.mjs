@@ -4,7 +4,7 @@
 // what MariaDB holds; a school never gets another school's cached answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { redis, tcctl, login, setClockAt, postImport, waitImport, importedSchool } from './lib.mjs';
+import { redis, tcctl, login, setClockAt, postImport, waitImport, importedSchool, schoolInYear, sqlValue, until } from './lib.mjs';
 import { newSchool, rosterClock, restoreClock, addUser, mkStudent, mkGroup } from './roster.mjs';
 
 // The lists the portal shows an administrator, each one cached.
@@ -252,4 +252,23 @@ test("an import's review: cached, exact after each decision, never longer than t
   const gone = await s.admin.get(tab);
   assert.ok(!gone.text.includes('planted'), 'an expired import was answered from the cache');
   assert.equal(gone.status, 404, gone.text);
+});
+
+test('the automatic activation (tc-worker): the lists follow the new active year at once', async () => {
+  // 2 March 2026: the day's activation scan has run (its marker is set), so
+  // a school created now, still in 2024-2025, is activated only when this
+  // test asks for it.
+  await setClockAt('2026-03-02T12:00');
+  await until(() => redis(['EXISTS', 'tc:task-scan:activate:2026-03-02']) === '1', "the day's activation scan");
+  const s = await schoolInYear('Cache activatie', 2024);
+  await mkGroup(s.admin, { name: 'Groep van vorig jaar' });
+  await step(s, 'auto_activate', async () => {
+    assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${s.id} AND active = 1`), '2024');
+    const gen = redis(['GET', `tc:{${s.id}}:answers:gen`]);
+    tcctl(['task', 'run', 'activate', '--tenant', s.slug]);
+    // No one is told when a job is done: the worker's bump is what makes
+    // the new year visible, so wait for both.
+    await until(() => sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${s.id} AND active = 1`) === '2025' &&
+      redis(['GET', `tc:{${s.id}}:answers:gen`]) !== gen, 'the automatic activation and its bump', 15000);
+  }, ['/api/groups', '/api/audit']);
 });
