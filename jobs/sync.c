@@ -92,6 +92,26 @@ hold_or_apply(struct wctx *w, const struct job *j, const char *id, long changes,
 	return st;
 }
 
+/*
+ * The day's sync has run or runs.  One whose job failed after the move to
+ * applying (MariaDB or Redis away) is finished here: else it would block the
+ * school's transition import until it expires.  Two applies at once are safe
+ * (import_apply: the import_runs row decides).
+ */
+static tc_status
+sync_resume(struct wctx *w, const struct job *j)
+{
+	struct import_state s;
+	tc_status st;
+
+	if ((st = import_current(w->kv, j->tenant, &s)) != TC_OK)
+		return st == TC_NOT_FOUND ? TC_OK : st;
+	if (strcmp(s.kind, "sync") != 0 || s.status != IMPORT_APPLYING)
+		return TC_OK;
+	log_msg(TC_LOG_INFO, &w->log, "sync: import %s is finished", s.id);
+	return import_job_apply(w->db, w->kv, w->cfg, j->tenant, s.id, 0, &w->log);
+}
+
 tc_status
 job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 {
@@ -123,7 +143,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	fresh = r->type == REDIS_REPLY_STATUS;
 	freeReplyObject(r);
 	if (!fresh)
-		return TC_OK;	/* done today (or being done) */
+		return sync_resume(w, j);	/* done today (or being done) */
 	if ((st = year_active(w->db, j->tenant, &year)) != TC_OK)
 		return st == TC_NOT_FOUND ? TC_OK : st;
 	/* A year activated automatically waits for its import's review: the
