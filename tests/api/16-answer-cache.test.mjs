@@ -193,7 +193,7 @@ test("a school's writes leave another school's cache alone, and its answers stay
 });
 
 test('the import (portal and worker): the lists are exact once it is applied or cancelled', async () => {
-  const s = await importedSchool('Cache import', '10:00');
+  const s = await importedSchool('Cache import', '10:00', ['--sync', 'no']);
   s.admin = await login(s.host, s.email, s.password);
   await setClockAt('2023-09-02T10:00');
   let imp;
@@ -215,7 +215,7 @@ test('the import (portal and worker): the lists are exact once it is applied or 
 });
 
 test("an import's review: cached, exact after each decision, never longer than the import lives", async () => {
-  const s = await importedSchool('Cache review', '11:00');
+  const s = await importedSchool('Cache review', '11:00', ['--sync', 'no']);
   s.admin = await login(s.host, s.email, s.password);
   await setClockAt('2023-09-02T11:00');
   const imp = await postImport(s.admin, '2023-2024');

@@ -4,7 +4,7 @@
 // reactivated, and a sync that would change too much waits for approval.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, tcctl, sql, sqlValue, restoreClock, addSchool, sleep, until, setClockAt, importedSchool } from './lib.mjs';
+import { login, tcctl, sql, sqlValue, redis, restoreClock, addSchool, sleep, until, setClockAt, importedSchool } from './lib.mjs';
 
 let s;
 let sid;
@@ -16,8 +16,11 @@ const runs = () => Number(sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenan
 
 before(async () => {
   // Not on the real date: there a school with an old active year is overdue
-  // and the day's activation scan might start its import first.
-  s = await importedSchool('Synchroon', '03:00');
+  // and the day's activation scan might start its import first.  At 01:00,
+  // before sync.hour: the day's sync scan (which runs again when its marker
+  // is gone, after 40-worker restarts Redis) cannot take the school's sync
+  // of the day before the first test has made its changes.
+  s = await importedSchool('Synchroon', '01:00');
   sid = s.id;
   s.admin = await login(s.host, s.email, s.password);
 });
@@ -30,7 +33,10 @@ test('the sync applies changes to linked pupils, keeps leavers and archived pupi
   sql(`UPDATE students SET roepnaam = 'Verkeerd' WHERE tenant_id = ${sid} AND las_key = 'LL10101'`);
   sql(`UPDATE students SET status = 'deactivated', deactivated_at = NOW() WHERE tenant_id = ${sid} AND las_key = 'LL10102'`);
   sql(`INSERT INTO students (tenant_id, achternaam, roepnaam, source) VALUES (${sid}, 'Handmatig', 'Henk', 'manual')`);
+  // Counted before the clock passes sync.hour: the day's scan may run the
+  // sync first; the marker per school and day makes it one run.
   const before = runs();
+  await setClockAt('2023-09-01T03:00');
   assert.match(tcctl(['task', 'run', 'sync', '--tenant', s.slug]), /1 job/);
   await wait(() => runs() === before + 1, 'the sync to be applied');
   assert.equal(sqlValue(`SELECT COUNT(*) FROM import_runs WHERE tenant_id = ${sid} AND kind = 'sync'`), '1');
@@ -152,4 +158,29 @@ test("the sync's points for the administrator: leavers, archived pupils, look-al
   const other = addSchool({ name: 'Zonder LAS' });
   const o = await login(other.host, other.email, other.password);
   assert.deepEqual((await o.get('/api/sync')).json, { enabled: false, last: null });
+});
+
+test("a sync whose job failed while applying is finished by the day's next run, not left to block the school", async () => {
+  // 5 September: a sync that waits for approval ...
+  // (Pupils the sync changes: active, and still in the LAS.)
+  const names = () => sql(`SELECT id, roepnaam FROM students WHERE tenant_id = ${sid} ORDER BY id`);
+  const original = names();
+  sql(`UPDATE students SET roepnaam = CONCAT('Y', roepnaam) WHERE tenant_id = ${sid} AND source = 'las'
+    AND status = 'active' AND las_key <> 'LLWEG' AND id % 3 = 1`);
+  const before = runs();
+  await setClockAt('2023-09-05T03:00');
+  tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  const imp = await wait(async () => {
+    const cur = (await s.admin.get('/api/imports/current')).json.import;
+    return cur && cur.status === 'review' && cur.error ? cur : null;
+  }, 'the held sync of 5 September');
+  // ... that a job moved to applying and then lost (MariaDB or Redis away
+  // after the move): the state such a job leaves behind.
+  redis(['HSET', `tc:{${sid}}:import:${imp.id}`, 'status', 'applying']);
+  // The day's sync has run (its marker is set); the next run finishes it.
+  tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  await wait(() => runs() === before + 1, 'the sync left applying to be finished');
+  assert.equal((await s.admin.get(`/api/imports/${imp.id}`)).json.status, 'applied');
+  assert.equal((await s.admin.get('/api/imports/current')).json.import, null);
+  assert.deepEqual(names(), original, "the LAS's names are back");
 });
