@@ -217,7 +217,8 @@ async function importBench(n, brin) {
   const groups = Math.max(4, Math.round(n / 25));
   const s = await lasSchool(brin, `seed=${n} pupils=${n} groups=${groups} teachers=${Math.round(groups * 1.1)} sector=po first_year=2025-2026`);
   // Baseline of the fetch: the same LAS call and parse by tcctl, without staging.
-  const out = path.join(work, `fetch-${n}.json`);
+  // (tcctl never overwrites a file: one per school.)
+  const out = path.join(work, `fetch-${n}-${brin}.json`);
   const f0 = Date.now();
   tcctl(['las', 'fetch', '--tenant', s.slug, '--year', '2026-2027', '--out', out]);
   const fetchBase = Date.now() - f0;
