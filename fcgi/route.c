@@ -43,7 +43,9 @@ static const struct route routes[] = {
 	{ "POST",   "/api/groups/{id}/teachers/remove", api_group_teachers_remove, AUTH_ADMIN, true, ANSWER_STALE },
 	{ "GET",    "/api/teachers",            api_teachers_list,       AUTH_ADMIN,   false, ANSWER_CACHED },
 	{ "GET",    "/api/audit",               api_audit_list,          AUTH_ADMIN,   false, ANSWER_CACHED },
-	/* The school year and its import (api_imports.c). */
+	/* The school year and its import (api_imports.c).  A change of an
+	 * import's state or choices bumps in core/year/import.c; only the
+	 * routes that also write the audit log are ANSWER_STALE. */
 	{ "GET",    "/api/school-year",             api_school_year,       AUTH_SESSION, false, ANSWER_NONE },
 	{ "POST",   "/api/imports",                 api_import_create,     AUTH_ADMIN,   true, ANSWER_STALE },
 	{ "POST",   "/api/imports/file",            api_import_upload,     AUTH_ADMIN,   false, ANSWER_STALE },
@@ -53,10 +55,10 @@ static const struct route routes[] = {
 	{ "GET",    "/api/imports/{id}",            api_import_get,        AUTH_ADMIN,   false, ANSWER_NONE },
 	{ "DELETE", "/api/imports/{id}",            api_import_cancel,     AUTH_ADMIN,   false, ANSWER_STALE },
 	{ "GET",    "/api/imports/{id}/records",    api_import_records,    AUTH_ADMIN,   false, ANSWER_CACHED_IMPORT },
-	{ "PUT",    "/api/imports/{id}/decisions",  api_import_decisions,  AUTH_ADMIN,   true, ANSWER_STALE },
+	{ "PUT",    "/api/imports/{id}/decisions",  api_import_decisions,  AUTH_ADMIN,   true, ANSWER_NONE },
 	{ "GET",    "/api/imports/{id}/summary",    api_import_summary,    AUTH_ADMIN,   false, ANSWER_NONE },
-	{ "POST",   "/api/imports/{id}/apply",      api_import_apply,      AUTH_ADMIN,   false, ANSWER_STALE },
-	{ "POST",   "/api/imports/{id}/retry",      api_import_retry,      AUTH_ADMIN,   false, ANSWER_STALE },
+	{ "POST",   "/api/imports/{id}/apply",      api_import_apply,      AUTH_ADMIN,   false, ANSWER_NONE },
+	{ "POST",   "/api/imports/{id}/retry",      api_import_retry,      AUTH_ADMIN,   false, ANSWER_NONE },
 };
 
 const struct route *

@@ -23,7 +23,8 @@ enum route_auth {
 
 /* What a route does with the school's cached list answers (answer.h). */
 enum route_answers {
-	ANSWER_NONE,	/* neither reads nor changes the cached lists */
+	ANSWER_NONE,	/* no lookup, no bump by the route (a change it makes
+			 * through core/year/import.c bumps there) */
 	ANSWER_CACHED,	/* a list: an administrator's 200 answers are cached */
 	ANSWER_CACHED_IMPORT,	/* the same, never longer than the import {id} lives */
 	ANSWER_STALE	/* a change of records: marks the cached answers stale */
