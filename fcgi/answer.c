@@ -15,21 +15,24 @@ answer_field(struct request *r)
 	return arena_printf(r->arena, "%s?%s", r->path, r->query);
 }
 
-/* Reads the generation, the cached value and (for an import's review) the
- * import's remaining life from the replies x[]. */
+/* An import's review is not taken from the cache in its last ms. */
+#define IMPORT_LAST_MS	2000
+
+/* Reads the generation, the cached value and, for an import's review, the
+ * import's remaining life (pttl, else NULL) from the replies x[]. */
 static void
-answer_probe(struct request *r, redisReply **x, int n, redisReply **hit, const char **body,
-    size_t *len)
+answer_probe(struct request *r, redisReply **x, const redisReply *pttl, redisReply **hit,
+    const char **body, size_t *len)
 {
 	const redisReply *gen = x[0], *val = x[1], *count = x[2];
 	long long life = 0;	/* ms the import still lives; 0: not bound */
 
 	if (strcmp(r->session.role, "admin") != 0)
 		return;
-	if (n == 4) {
-		if (x[3]->type != REDIS_REPLY_INTEGER || x[3]->integer < 2000)
+	if (pttl != NULL) {
+		if (pttl->type != REDIS_REPLY_INTEGER || pttl->integer < IMPORT_LAST_MS)
 			return;		/* gone, or about to go: never from the cache */
-		life = x[3]->integer;
+		life = pttl->integer;
 	}
 	if (gen->type != REDIS_REPLY_STRING || gen->len >= ANSWERCACHE_GEN_MAX) {
 		(void)answercache_start(r->w->kv, r->tenant.id);	/* next time */
@@ -60,17 +63,18 @@ answer_session(struct request *r, enum route_answers kind, redisReply **hit, con
 	const char *pttl[] = { "PTTL", ikey };
 	const char *const *cmds[] = { get, hget, hlen, pttl };
 	const int argc[] = { 2, 3, 2, 2 };
-	int n = kind == ANSWER_CACHED_IMPORT ? 4 : 3;
+	bool import = kind == ANSWER_CACHED_IMPORT;	/* also the PTTL of its state */
+	int n = import ? 4 : 3;
 	redisReply *x[4];
 	tc_status st;
 
 	*hit = NULL;
 	*body = NULL;
-	if (n == 4)		/* the import of {id}: its state key */
+	if (import)		/* the import of {id}: its state key */
 		snprintf(id, sizeof(id), "%llu", (unsigned long long)r->ids[0]);
-	if ((kind != ANSWER_CACHED && kind != ANSWER_CACHED_IMPORT) ||
+	if ((kind != ANSWER_CACHED && !import) ||
 	    r->cfg->fcgi_answer_cache == 0 || answercache_keys(r->tenant.id, gkey, pkey) != 0 ||
-	    (n == 4 && kv_key(ikey, sizeof(ikey), r->tenant.id, "import", id) != 0) ||
+	    (import && kv_key(ikey, sizeof(ikey), r->tenant.id, "import", id) != 0) ||
 	    (r->answer.field = answer_field(r)) == NULL)
 		return session_lookup(w->kv, r->cfg, r->tenant.id, r->session_token, &r->session);
 	hget[2] = r->answer.field;
@@ -78,7 +82,7 @@ answer_session(struct request *r, enum route_answers kind, redisReply **hit, con
 	    n, argc, cmds, x);
 	if (st != TC_OK)
 		return st;
-	answer_probe(r, x, n, hit, body, len);
+	answer_probe(r, x, import ? x[3] : NULL, hit, body, len);
 	for (int i = 0; i < n; i++)
 		if (x[i] != NULL)
 			freeReplyObject(x[i]);
