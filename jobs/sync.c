@@ -108,7 +108,7 @@ sync_resume(struct wctx *w, const struct job *j)
 		return st == TC_NOT_FOUND ? TC_OK : st;
 	if (strcmp(s.kind, "sync") != 0 || s.status != IMPORT_APPLYING)
 		return TC_OK;
-	log_msg(TC_LOG_INFO, &w->log, "sync: import %s is finished", s.id);
+	log_msg(TC_LOG_INFO, &w->log, "sync: finishing import %s, left applying", s.id);
 	return import_job_apply(w->db, w->kv, w->cfg, j->tenant, s.id, 0, &w->log);
 }
 
