@@ -441,33 +441,49 @@ api_import_records(struct request *r)
 	response_json(r, 200, out);
 }
 
+/* Tries to store a set of choices this often when another store of the same
+ * import comes between loading the choices and storing them (import.h). */
+enum { DECIDE_ATTEMPTS = 3 };
+
+/* One attempt: the import in review, its choices loaded, the set checked
+ * and stored.  False when an answer was sent. */
+static bool
+decide_once(struct request *r, tc_status *st, json_t **answer, json_t **prob)
+{
+	struct import_state s;
+	struct import_review rv;
+
+	if (!find_import(r, &s))
+		return false;
+	if (s.status != IMPORT_REVIEW) {
+		response_error_with(r, 409, "not_in_review", "Deze import is niet (meer) te "
+		    "controleren.", json_pack("{s:s}", "status", import_status_name(s.status)));
+		return false;
+	}
+	if ((*st = import_review_load(r->w->kv, r->tenant.id, s.id, &rv)) != TC_OK) {
+		response_status(r, *st);
+		return false;
+	}
+	*st = import_review_decide(&rv, r->w->db, r->w->kv, r->cfg, r->tenant.id, s.id,
+	    json_object_get(r->body, "decisions"), answer, prob);
+	import_review_free(&rv);
+	return true;
+}
+
 void
 api_import_decisions(struct request *r)
 {
 	static const char *const allowed[] = { "decisions", NULL };
-	struct import_state s;
-	struct import_review rv;
-	json_t *answer, *prob;
+	json_t *answer = NULL, *prob = NULL;
 	uint64_t session;
-	tc_status st;
+	tc_status st = TC_CONFLICT;
 
 	if (!api_body_only(r, allowed))
 		return;
-	if (!find_import(r, &s))
-		return;
-	if (s.status != IMPORT_REVIEW) {
-		response_error_with(r, 409, "not_in_review", "Deze import is niet (meer) te "
-		    "controleren.", json_pack("{s:s}", "status", import_status_name(s.status)));
-		return;
-	}
-	if ((st = import_review_load(r->w->kv, r->tenant.id, s.id, &rv)) != TC_OK) {
-		response_status(r, st);
-		return;
-	}
 	session = kv_session(r->w->kv);
-	st = import_review_decide(&rv, r->w->db, r->w->kv, r->cfg, r->tenant.id, s.id,
-	    json_object_get(r->body, "decisions"), &answer, &prob);
-	import_review_free(&rv);
+	for (int i = 0; i < DECIDE_ATTEMPTS && st == TC_CONFLICT && prob == NULL; i++)
+		if (!decide_once(r, &st, &answer, &prob))
+			return;
 	/* A decision answered 200 survives a Redis failover: a replica holds it
 	 * (redis.wait_replicas); else 503, and the portal's repeat is the same. */
 	if (st == TC_OK && (st = kv_wait_replicas(r->w->kv, session)) != TC_OK) {
@@ -477,6 +493,11 @@ api_import_decisions(struct request *r)
 	}
 	if (st == TC_OK) {
 		response_json(r, 200, answer);
+		return;
+	}
+	if (st == TC_CONFLICT && prob == NULL) {
+		response_error(r, 409, "decisions_busy", "De keuzes van deze import worden "
+		    "tegelijk ergens anders gewijzigd. Probeer het opnieuw.");
 		return;
 	}
 	if (prob == NULL) {
@@ -518,8 +539,7 @@ void
 api_import_apply(struct request *r)
 {
 	struct import_state s;
-	struct import_review rv;
-	json_t *prob, *payload;
+	json_t *payload;
 	uint64_t session;
 	tc_status st;
 
@@ -538,20 +558,13 @@ api_import_apply(struct request *r)
 		    "verwerkt.", json_pack("{s:s}", "status", import_status_name(s.status)));
 		return;
 	}
-	if ((st = import_review_load(r->w->kv, r->tenant.id, s.id, &rv)) != TC_OK) {
-		response_status(r, st);
-		return;
-	}
-	st = import_review_validate(&rv, &prob);
-	import_review_free(&rv);
-	if (st != TC_OK) {
-		response_error_with(r, 409, json_string_value(json_object_get(prob, "code")),
-		    json_string_value(json_object_get(prob, "message")),
-		    json_pack("{s:O}", "keys", json_object_get(prob, "keys")));
-		json_decref(prob);
-		return;
-	}
-	/* Only one click moves review → applying; the others see applying. */
+	/*
+	 * The set is not parsed again here: every store of choices checked the
+	 * whole set it was made against and is refused when another came
+	 * between (import_store_decisions), and none lands after this
+	 * transition.  The apply job checks once more.  Only one click moves
+	 * review → applying; the others see applying.
+	 */
 	session = kv_session(r->w->kv);
 	if (import_transition(r->w->kv, r->tenant.id, s.id, IMPORT_REVIEW, IMPORT_APPLYING) != TC_OK) {
 		(void)import_get(r->w->kv, r->tenant.id, s.id, &s);

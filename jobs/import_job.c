@@ -198,6 +198,7 @@ import_job_apply(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 	struct import_state s;
 	struct import_review rv;
 	char *result = NULL, err[256];
+	json_t *prob;
 	tc_status st;
 
 	(void)cfg;
@@ -207,6 +208,18 @@ import_job_apply(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 		return TC_OK;
 	if ((st = import_review_load(kv, tid, id, &rv)) != TC_OK)
 		return st;
+	/* Every store of choices checked its whole set (import.h); a set that
+	 * still links two records to one is sent back, not half applied. */
+	if (import_review_validate(&rv, &prob) != TC_OK) {
+		import_review_free(&rv);
+		log_msg(TC_LOG_WARN, lc, "import %s not applied: %s", id,
+		    json_string_value(json_object_get(prob, "code")));
+		st = import_fail_to(kv, tid, id, IMPORT_REVIEW,
+		    json_string_value(json_object_get(prob, "code")),
+		    json_string_value(json_object_get(prob, "message")), "");
+		json_decref(prob);
+		return st;
+	}
 	st = import_apply(db, tid, &s, &rv, actor, &result, err, sizeof(err));
 	import_review_free(&rv);
 	if (st == TC_UNAVAILABLE)

@@ -120,7 +120,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	struct import_state s;
 	struct import_review rv;
 	const struct tenant *t = &j->school;
-	long long active_pupils = 0;
+	long long active_pupils = 0, version;
 	json_t *choices, *points;
 	redisReply *r;
 	bool fresh, got, held, done;
@@ -179,8 +179,9 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	choices = json_object();
 	changes = sync_choices(&rv, choices);
 	points = syncpoints_from_review(&rv);
+	version = rv.version;
 	import_review_free(&rv);
-	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices);
+	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices, version);
 	json_decref(choices);
 	if (st == TC_OK)
 		st = db_query_int(w->db, sql[SQL_ACTIVE_PUPILS], DB_ARGS(DB_INT(j->tenant)), &active_pupils);

@@ -589,15 +589,27 @@ import_load_blob(struct kv *kv, uint64_t t, const char *id, const char *name, js
 }
 
 tc_status
-import_load_decisions(struct kv *kv, uint64_t t, const char *id, json_t **out)
+import_load_decisions(struct kv *kv, uint64_t t, const char *id, json_t **out,
+    long long *version)
 {
-	char key[TC_KEY_MAX];
-	redisReply *r;
+	char key[TC_KEY_MAX], dkey[TC_KEY_MAX];
+	const char *ver[] = { "HGET", key, "decisions_version" };
+	const char *all[] = { "HGETALL", dkey };
+	const char *const *cmds[] = { ver, all };
+	const int argc[] = { 3, 2 };
+	redisReply *rs[2], *r;
 	tc_status st;
 
-	key_decisions(key, sizeof(key), t, id);
-	if ((st = kv_command(kv, &r, "HGETALL %s", key)) != TC_OK)
+	key_state(key, sizeof(key), t, id);
+	key_decisions(dkey, sizeof(dkey), t, id);
+	/* The version first, in the same round trip: a store between the two
+	 * replies moves the version, and the store that follows is refused. */
+	if ((st = kv_pipeline_argv(kv, 2, argc, cmds, rs)) != TC_OK)
 		return st;
+	if (version != NULL)
+		*version = rs[0]->type == REDIS_REPLY_STRING ? strtoll(rs[0]->str, NULL, 10) : 0;
+	freeReplyObject(rs[0]);
+	r = rs[1];
 	if ((*out = json_object()) == NULL) {
 		freeReplyObject(r);
 		return TC_INTERNAL;
@@ -612,28 +624,78 @@ import_load_decisions(struct kv *kv, uint64_t t, const char *id, json_t **out)
 	return TC_OK;
 }
 
+/* The EVAL of import_store_decisions: its argument vector, malloc'd (free
+ * each of the n texts from ARGV[3] on, then argv). */
+struct store_argv {
+	const char	**argv;
+	char		**texts;
+	int		  argc, n;
+};
+
+static void
+store_argv_free(struct store_argv *a)
+{
+	for (int i = 0; i < a->n; i++)
+		free(a->texts[i]);
+	free(a->texts);
+	free(a->argv);
+}
+
 tc_status
 import_store_decisions(struct kv *kv, const struct config *cfg, uint64_t t, const char *id,
-    json_t *decisions)
+    json_t *decisions, long long version)
 {
-	char key[TC_KEY_MAX], ttl[24];
+	/* Stored only onto the choices they were made against (version), and
+	 * only while the import is in review: two administrators deciding at
+	 * once cannot leave a set that neither checked, and no choice lands
+	 * after "Gegevens importeren". */
+	static const char script[] =
+	    "if redis.call('HGET', KEYS[1], 'status') ~= 'review' or "
+	    "tonumber(redis.call('HGET', KEYS[1], 'decisions_version') or '0') ~= tonumber(ARGV[1]) "
+	    "then return 0 end "
+	    "for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end "
+	    "redis.call('EXPIRE', KEYS[2], ARGV[2]) "
+	    "redis.call('HINCRBY', KEYS[1], 'decisions_version', 1) return 1";
+	char key[TC_KEY_MAX], dkey[TC_KEY_MAX], ttl[24], ver[24];
+	struct store_argv a = { NULL, NULL, 0, 0 };
+	size_t n = json_object_size(decisions);
+	redisReply *r;
 	const char *k;
 	json_t *v;
-	tc_status st = TC_OK;
+	tc_status st;
+	bool ok;
 
-	key_decisions(key, sizeof(key), t, id);
-	json_object_foreach(decisions, k, v) {
-		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-
-		if (text == NULL)
-			return TC_INTERNAL;
-		st = kv_exec(kv, "HSET %s %s %s", key, k, text);
-		free(text);
-		if (st != TC_OK)
-			return st;
-	}
+	key_state(key, sizeof(key), t, id);
+	key_decisions(dkey, sizeof(dkey), t, id);
 	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
-	return changed(kv, t, kv_exec(kv, "EXPIRE %s %s", key, ttl));
+	snprintf(ver, sizeof(ver), "%lld", version);
+	if ((a.argv = calloc(7 + 2 * n, sizeof(*a.argv))) == NULL ||
+	    (a.texts = calloc(n + 1, sizeof(*a.texts))) == NULL) {
+		store_argv_free(&a);
+		return TC_INTERNAL;
+	}
+	a.argv[a.argc++] = "EVAL";
+	a.argv[a.argc++] = script;
+	a.argv[a.argc++] = "2";
+	a.argv[a.argc++] = key;
+	a.argv[a.argc++] = dkey;
+	a.argv[a.argc++] = ver;
+	a.argv[a.argc++] = ttl;
+	json_object_foreach(decisions, k, v) {
+		if ((a.texts[a.n] = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
+			store_argv_free(&a);
+			return TC_INTERNAL;
+		}
+		a.argv[a.argc++] = k;
+		a.argv[a.argc++] = a.texts[a.n++];
+	}
+	st = kv_command_argv(kv, &r, a.argc, a.argv, NULL);
+	store_argv_free(&a);
+	if (st != TC_OK)
+		return st;
+	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+	freeReplyObject(r);
+	return changed(kv, t, ok ? TC_OK : TC_CONFLICT);
 }
 
 tc_status
@@ -736,7 +798,7 @@ import_forget_students(struct kv *kv, uint64_t t, const struct idlist *ids)
 	if ((st = import_load_records(kv, t, s.id, IMPORT_STUDENT, &recs)) != TC_OK ||
 	    (st = import_load_records(kv, t, s.id, IMPORT_LEAVER, &leavers)) != TC_OK ||
 	    (st = import_load_blob(kv, t, s.id, "warnings", &warns)) != TC_OK ||
-	    (st = import_load_decisions(kv, t, s.id, &dec)) != TC_OK)
+	    (st = import_load_decisions(kv, t, s.id, &dec, NULL)) != TC_OK)
 		goto out;
 	/* A choice that links a LAS record to a deleted pupil takes the record. */
 	json_object_foreach(dec, k, v)

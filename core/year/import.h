@@ -148,12 +148,15 @@ tc_status	import_store_blob(struct kv *, const struct config *, uint64_t tenant_
 tc_status	import_load_blob(struct kv *, uint64_t tenant_id, const char *id, const char *name,
 		    json_t **out);
 
-/* The choices: an object "kind:key" → {"category":..,"link_id":..}. */
+/* The choices: an object "kind:key" → {"category":..,"link_id":..}, and
+ * their version (may be NULL), which every store moves. */
 tc_status	import_load_decisions(struct kv *, uint64_t tenant_id, const char *id,
-		    json_t **out);
-/* Stores many choices at once (an object as above; borrowed). */
+		    json_t **out, long long *version);
+/* Stores many choices at once (an object as above; borrowed), in one step,
+ * onto the choices of that version: TC_CONFLICT when another store came
+ * first or the import left review (nothing stored; load and decide again). */
 tc_status	import_store_decisions(struct kv *, const struct config *, uint64_t tenant_id,
-		    const char *id, json_t *decisions);
+		    const char *id, json_t *decisions, long long version);
 
 /* A raw uploaded file for a file import (borrowed), and reading it back
  * (malloc'd; caller frees). */

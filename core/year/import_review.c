@@ -103,7 +103,7 @@ review_load(struct kv *kv, uint64_t t, const char *id, unsigned mask,
 			json_object_set(out->index[k], jstr(rec, "key"), rec);
 	}
 	if (st == TC_OK)
-		st = import_load_decisions(kv, t, id, &out->decisions);
+		st = import_load_decisions(kv, t, id, &out->decisions, &out->version);
 	out->group_category = json_object();
 	if (st != TC_OK) {
 		import_review_free(out);
@@ -444,7 +444,7 @@ import_review_decide(struct import_review *rv, struct db *db, struct kv *kv,
 				json_array_append_new(cascaded, json_pack("{s:s, s:O}", "kind",
 				    "student", "key", json_object_get(rec, "key")));
 	}
-	if ((st = import_store_decisions(kv, cfg, t, id, changed)) != TC_OK) {
+	if ((st = import_store_decisions(kv, cfg, t, id, changed, rv->version)) != TC_OK) {
 		json_decref(cascaded);
 		goto out;
 	}

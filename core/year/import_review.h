@@ -29,6 +29,7 @@ struct import_review {
 	json_t	*decisions;			/* "kind:key" → {category, link_id} */
 	json_t	*index[IMPORT_KIND_MAX];	/* key → record */
 	json_t	*group_category;		/* group key → effective category */
+	long long version;			/* of the decisions (import.h) */
 };
 
 tc_status	import_review_load(struct kv *, uint64_t tenant_id, const char *id,
