@@ -231,12 +231,13 @@ async function importBench(n, brin) {
   const t1 = Date.now();
   const a = await s.admin.post(`/api/imports/${id}/apply`, {});
   if (a.status !== 202 && a.status !== 200) throw new Error(a.text);
+  const clickMs = Date.now() - t1;	// the answer to "Gegevens importeren"
   const done = await poll(s, id, ['applied']);
   const applyMs = Date.now() - t1;
   const pupils = Number(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${s.id}`));
   if (pupils !== n) throw new Error(`${pupils} pupils after the apply of ${n}`);
   const base = insertBaseline(s.id);
-  return { s, fetchMs, fetchBase, applyMs, base, result: done.result };
+  return { s, fetchMs, fetchBase, applyMs, clickMs, base, result: done.result };
 }
 
 // --- the fleet (issue 5) -------------------------------------------------------
@@ -344,14 +345,15 @@ async function importsBench() {
     const r = {
       fetchMs: median(runs.map((x) => x.fetchMs)), fetchBase: median(runs.map((x) => x.fetchBase)),
       applyMs: median(runs.map((x) => x.applyMs)), baseMs: median(runs.map((x) => x.base.ms)),
+      clickMs: median(runs.map((x) => x.clickMs)),
       statements: runs[0].base.statements,
     };
     const of = runs.length > 1 ? `median of ${runs.length}: ` : '';
     row(`import ${fmt(n)}: "Ga verder" → review`, `${of}${fmt(r.fetchMs)} ms`, `tcctl las fetch ${fmt(r.fetchBase)} ms`,
       r.fetchMs / r.fetchBase, n === 3000 ? '< 1 s' : '');
-    row(`import ${fmt(n)}: apply`, `${of}${fmt(r.applyMs)} ms`,
+    row(`import ${fmt(n)}: apply`, `${of}${fmt(r.applyMs)} ms (the click answered in ${fmt(r.clickMs)} ms)`,
       `${r.statements} multi-row INSERTs ${fmt(r.baseMs)} ms`, r.applyMs / r.baseMs,
-      n === 3000 ? '< 1 s, ≤ 3×' : '≤ 3×');
+      n === 3000 ? '< 1 s, ≤ 1.5×' : '≤ 1.5×');
     if (last) {
       const hwm = rss(pidOf('tc-worker'), 'VmHWM');
       row(`tc-worker peak RSS, ${fmt(n)}-pupil import`, `${fmt(hwm, 1)} MB`, '200 MB (goal)', hwm / 200, '< 1.00');
