@@ -274,21 +274,20 @@ void
 api_import_get(struct request *r)
 {
 	struct import_state s;
-	struct import_review rv;
-	json_t *o;
+	json_t *o, *counts;
 	tc_status st;
 
 	if (!find_import(r, &s))
 		return;
 	o = import_state_json(&s);
 	if (has_records(&s)) {
-		if ((st = import_review_load(r->w->kv, r->tenant.id, s.id, &rv)) != TC_OK) {
+		if ((st = import_review_counts_get(r->w->kv, r->tenant.id, s.id, &counts)) != TC_OK) {
 			json_decref(o);
 			response_status(r, st);
 			return;
 		}
-		json_object_update(o, import_review_counts(&rv));
-		import_review_free(&rv);
+		json_object_update(o, counts);
+		json_decref(counts);
 	} else {
 		json_object_set_new(o, "counts", json_null());
 		json_object_set_new(o, "tabs", json_array());
@@ -515,21 +514,18 @@ void
 api_import_summary(struct request *r)
 {
 	struct import_state s;
-	struct import_review rv;
 	json_t *o, *warnings = NULL;
 	tc_status st;
 
 	if (!find_import(r, &s) || not_in_review(r, &s))
 		return;
-	if ((st = import_review_load(r->w->kv, r->tenant.id, s.id, &rv)) != TC_OK ||
+	if ((st = import_review_counts_get(r->w->kv, r->tenant.id, s.id, &o)) != TC_OK ||
 	    (st = import_load_blob(r->w->kv, r->tenant.id, s.id, "warnings", &warnings)) != TC_OK) {
 		if (st == TC_OK)
-			import_review_free(&rv);
+			json_decref(o);
 		response_status(r, st);
 		return;
 	}
-	o = import_review_counts(&rv);
-	import_review_free(&rv);
 	json_object_set_new(o, "warnings", warnings);
 	json_object_set_new(o, "import", import_state_json(&s));
 	response_json(r, 200, o);

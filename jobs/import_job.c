@@ -133,6 +133,26 @@ fetch_result(struct db *db, struct kv *kv, const struct config *cfg, const struc
 	return TC_INVALID;
 }
 
+/* The review's counts of what was just staged (NULL when they could not be
+ * made: the first GET counts them), for the review of *version. */
+static json_t *
+staged_counts(struct kv *kv, uint64_t tid, const char *id, const struct import_staged *staged,
+    long long *version)
+{
+	struct import_review rv;
+	json_t *decisions, *counts;
+
+	/* The choices of an earlier fetch of this import stay. */
+	if (import_review_version(kv, tid, id, version) != TC_OK ||
+	    import_load_decisions(kv, tid, id, &decisions) != TC_OK)
+		return NULL;
+	if (import_review_from(staged->records, decisions, *version, &rv) != TC_OK)
+		return NULL;
+	counts = import_review_counts(&rv);
+	import_review_free(&rv);
+	return counts;
+}
+
 tc_status
 import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_t tid,
     const char *id, const struct log_ctx *lc)
@@ -143,6 +163,8 @@ import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 	struct uwlr_result *res = NULL;
 	struct tenant t;
 	char msg[256] = "", las[512] = "", code[64] = "", err[256];
+	json_t *counts;
+	long long version = 0;
 	tc_status st;
 
 	if ((st = import_get(kv, tid, id, &s)) != TC_OK)
@@ -167,6 +189,9 @@ import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 	if (st != TC_OK)
 		return import_fail(kv, tid, id, "data_invalid", err, "");
 	(void)import_set_progress(kv, tid, id, 2, FETCH_STEPS);
+	/* Counted here, where the records are in memory, not by the first
+	 * GET, which would read and parse them all again. */
+	counts = staged_counts(kv, tid, id, &staged, &version);
 	for (int k = 0; k < IMPORT_KIND_MAX && st == TC_OK; k++) {
 		st = import_store_records(kv, cfg, tid, id, (enum import_kind)k, staged.records[k]);
 		staged.records[k] = NULL;	/* stolen */
@@ -176,6 +201,9 @@ import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 		staged.warnings = NULL;
 	}
 	import_staged_free(&staged);
+	if (st == TC_OK && counts != NULL)
+		(void)import_store_counts(kv, tid, id, counts, version);
+	json_decref(counts);
 	if (st != TC_OK)
 		return st;
 	(void)import_set_progress(kv, tid, id, FETCH_STEPS, FETCH_STEPS);

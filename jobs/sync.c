@@ -181,7 +181,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	points = syncpoints_from_review(&rv);
 	version = rv.version;
 	import_review_free(&rv);
-	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices, version);
+	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices, version, NULL);
 	json_decref(choices);
 	if (st == TC_OK)
 		st = db_query_int(w->db, sql[SQL_ACTIVE_PUPILS], DB_ARGS(DB_INT(j->tenant)), &active_pupils);

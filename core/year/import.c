@@ -589,27 +589,15 @@ import_load_blob(struct kv *kv, uint64_t t, const char *id, const char *name, js
 }
 
 tc_status
-import_load_decisions(struct kv *kv, uint64_t t, const char *id, json_t **out,
-    long long *version)
+import_load_decisions(struct kv *kv, uint64_t t, const char *id, json_t **out)
 {
-	char key[TC_KEY_MAX], dkey[TC_KEY_MAX];
-	const char *ver[] = { "HGET", key, "decisions_version" };
-	const char *all[] = { "HGETALL", dkey };
-	const char *const *cmds[] = { ver, all };
-	const int argc[] = { 3, 2 };
-	redisReply *rs[2], *r;
+	char key[TC_KEY_MAX];
+	redisReply *r;
 	tc_status st;
 
-	key_state(key, sizeof(key), t, id);
-	key_decisions(dkey, sizeof(dkey), t, id);
-	/* The version first, in the same round trip: a store between the two
-	 * replies moves the version, and the store that follows is refused. */
-	if ((st = kv_pipeline_argv(kv, 2, argc, cmds, rs)) != TC_OK)
+	key_decisions(key, sizeof(key), t, id);
+	if ((st = kv_command(kv, &r, "HGETALL %s", key)) != TC_OK)
 		return st;
-	if (version != NULL)
-		*version = rs[0]->type == REDIS_REPLY_STRING ? strtoll(rs[0]->str, NULL, 10) : 0;
-	freeReplyObject(rs[0]);
-	r = rs[1];
 	if ((*out = json_object()) == NULL) {
 		freeReplyObject(r);
 		return TC_INTERNAL;
@@ -624,8 +612,23 @@ import_load_decisions(struct kv *kv, uint64_t t, const char *id, json_t **out,
 	return TC_OK;
 }
 
+tc_status
+import_review_version(struct kv *kv, uint64_t t, const char *id, long long *version)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	tc_status st;
+
+	key_state(key, sizeof(key), t, id);
+	if ((st = kv_command(kv, &r, "HGET %s review_version", key)) != TC_OK)
+		return st;
+	*version = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+	freeReplyObject(r);
+	return TC_OK;
+}
+
 /* The EVAL of import_store_decisions: its argument vector, malloc'd (free
- * each of the n texts from ARGV[3] on, then argv). */
+ * each of the n texts, then argv). */
 struct store_argv {
 	const char	**argv;
 	char		**texts;
@@ -643,22 +646,26 @@ store_argv_free(struct store_argv *a)
 
 tc_status
 import_store_decisions(struct kv *kv, const struct config *cfg, uint64_t t, const char *id,
-    json_t *decisions, long long version)
+    json_t *decisions, long long version, const json_t *counts)
 {
-	/* Stored only onto the choices they were made against (version), and
+	/* Stored only onto the review they were made against (version), and
 	 * only while the import is in review: two administrators deciding at
 	 * once cannot leave a set that neither checked, and no choice lands
-	 * after "Gegevens importeren". */
+	 * after "Gegevens importeren".  The counts ("" when not given) are
+	 * those of the new version. */
 	static const char script[] =
 	    "if redis.call('HGET', KEYS[1], 'status') ~= 'review' or "
-	    "tonumber(redis.call('HGET', KEYS[1], 'decisions_version') or '0') ~= tonumber(ARGV[1]) "
+	    "tonumber(redis.call('HGET', KEYS[1], 'review_version') or '0') ~= tonumber(ARGV[1]) "
 	    "then return 0 end "
-	    "for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end "
+	    "for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end "
 	    "redis.call('EXPIRE', KEYS[2], ARGV[2]) "
-	    "redis.call('HINCRBY', KEYS[1], 'decisions_version', 1) return 1";
+	    "local v = redis.call('HINCRBY', KEYS[1], 'review_version', 1) "
+	    "if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'counts', ARGV[3], "
+	    "'counts_version', v) end return 1";
 	char key[TC_KEY_MAX], dkey[TC_KEY_MAX], ttl[24], ver[24];
 	struct store_argv a = { NULL, NULL, 0, 0 };
 	size_t n = json_object_size(decisions);
+	char *ctext = NULL;
 	redisReply *r;
 	const char *k;
 	json_t *v;
@@ -669,8 +676,9 @@ import_store_decisions(struct kv *kv, const struct config *cfg, uint64_t t, cons
 	key_decisions(dkey, sizeof(dkey), t, id);
 	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
 	snprintf(ver, sizeof(ver), "%lld", version);
-	if ((a.argv = calloc(7 + 2 * n, sizeof(*a.argv))) == NULL ||
-	    (a.texts = calloc(n + 1, sizeof(*a.texts))) == NULL) {
+	if ((a.argv = calloc(8 + 2 * n, sizeof(*a.argv))) == NULL ||
+	    (a.texts = calloc(n + 1, sizeof(*a.texts))) == NULL ||
+	    (counts != NULL && (ctext = json_dumps(counts, JSON_COMPACT)) == NULL)) {
 		store_argv_free(&a);
 		return TC_INTERNAL;
 	}
@@ -681,9 +689,11 @@ import_store_decisions(struct kv *kv, const struct config *cfg, uint64_t t, cons
 	a.argv[a.argc++] = dkey;
 	a.argv[a.argc++] = ver;
 	a.argv[a.argc++] = ttl;
+	a.argv[a.argc++] = ctext != NULL ? ctext : "";
 	json_object_foreach(decisions, k, v) {
 		if ((a.texts[a.n] = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
 			store_argv_free(&a);
+			free(ctext);
 			return TC_INTERNAL;
 		}
 		a.argv[a.argc++] = k;
@@ -691,11 +701,57 @@ import_store_decisions(struct kv *kv, const struct config *cfg, uint64_t t, cons
 	}
 	st = kv_command_argv(kv, &r, a.argc, a.argv, NULL);
 	store_argv_free(&a);
+	free(ctext);
 	if (st != TC_OK)
 		return st;
 	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);
 	return changed(kv, t, ok ? TC_OK : TC_CONFLICT);
+}
+
+tc_status
+import_store_counts(struct kv *kv, uint64_t t, const char *id, const json_t *counts,
+    long long version)
+{
+	/* Only for the version they were counted on: a newer one keeps its own. */
+	static const char script[] =
+	    "if tonumber(redis.call('HGET', KEYS[1], 'review_version') or '0') ~= tonumber(ARGV[1]) "
+	    "or not redis.call('HGET', KEYS[1], 'status') then return 0 end "
+	    "redis.call('HSET', KEYS[1], 'counts', ARGV[2], 'counts_version', ARGV[1]) return 1";
+	char key[TC_KEY_MAX], ver[24], *text;
+	redisReply *r;
+	tc_status st;
+
+	if ((text = json_dumps(counts, JSON_COMPACT)) == NULL)
+		return TC_INTERNAL;
+	key_state(key, sizeof(key), t, id);
+	snprintf(ver, sizeof(ver), "%lld", version);
+	st = kv_command(kv, &r, "EVAL %s 1 %s %s %s", script, key, ver, text);
+	free(text);
+	if (st == TC_OK)
+		freeReplyObject(r);
+	return st;
+}
+
+tc_status
+import_load_counts(struct kv *kv, uint64_t t, const char *id, json_t **counts)
+{
+	char key[TC_KEY_MAX];
+	redisReply *r;
+	const char *c, *cv, *rv;
+	tc_status st;
+
+	*counts = NULL;
+	key_state(key, sizeof(key), t, id);
+	if ((st = kv_command(kv, &r, "HMGET %s counts counts_version review_version", key)) != TC_OK)
+		return st;
+	c = field(r, 0);
+	cv = field(r, 1);
+	rv = field(r, 2);
+	if (c != NULL && cv != NULL && strtoll(cv, NULL, 10) == (rv != NULL ? strtoll(rv, NULL, 10) : 0))
+		*counts = json_loads(c, 0, NULL);
+	freeReplyObject(r);
+	return TC_OK;
 }
 
 tc_status
@@ -798,7 +854,7 @@ import_forget_students(struct kv *kv, uint64_t t, const struct idlist *ids)
 	if ((st = import_load_records(kv, t, s.id, IMPORT_STUDENT, &recs)) != TC_OK ||
 	    (st = import_load_records(kv, t, s.id, IMPORT_LEAVER, &leavers)) != TC_OK ||
 	    (st = import_load_blob(kv, t, s.id, "warnings", &warns)) != TC_OK ||
-	    (st = import_load_decisions(kv, t, s.id, &dec, NULL)) != TC_OK)
+	    (st = import_load_decisions(kv, t, s.id, &dec)) != TC_OK)
 		goto out;
 	/* A choice that links a LAS record to a deleted pupil takes the record. */
 	json_object_foreach(dec, k, v)
@@ -861,6 +917,12 @@ import_forget_students(struct kv *kv, uint64_t t, const struct idlist *ids)
 		if (drop && (st = kv_exec(kv, "HDEL %s %s", key, k)) != TC_OK)
 			goto out;
 	}
+	/* The records changed: the counts and every check made on them are
+	 * of an older version. */
+	key_state(key, sizeof(key), t, s.id);
+	if ((st = kv_exec(kv, "EVAL %s 1 %s", "if redis.call('EXISTS', KEYS[1]) == 1 then "
+	    "redis.call('HINCRBY', KEYS[1], 'review_version', 1) end", key)) != TC_OK)
+		goto out;
 	/* The uploaded file holds every pupil: it is not needed once staged. */
 	if (s.status != IMPORT_FETCHING) {
 		key_file(key, sizeof(key), t, s.id);

@@ -148,15 +148,29 @@ tc_status	import_store_blob(struct kv *, const struct config *, uint64_t tenant_
 tc_status	import_load_blob(struct kv *, uint64_t tenant_id, const char *id, const char *name,
 		    json_t **out);
 
-/* The choices: an object "kind:key" → {"category":..,"link_id":..}, and
- * their version (may be NULL), which every store moves. */
+/* The choices: an object "kind:key" → {"category":..,"link_id":..}. */
 tc_status	import_load_decisions(struct kv *, uint64_t tenant_id, const char *id,
-		    json_t **out, long long *version);
+		    json_t **out);
+/*
+ * The review's version: it moves at every change of the choices or of the
+ * staged records after the review began (a pupil deleted).  Read it before
+ * the records and the choices: a change after that moves it.
+ */
+tc_status	import_review_version(struct kv *, uint64_t tenant_id, const char *id,
+		    long long *version);
 /* Stores many choices at once (an object as above; borrowed), in one step,
- * onto the choices of that version: TC_CONFLICT when another store came
- * first or the import left review (nothing stored; load and decide again). */
+ * onto the review of that version, with the counts of the result (NULL:
+ * none; borrowed): TC_CONFLICT when another change came first or the import
+ * left review (nothing stored; load and decide again). */
 tc_status	import_store_decisions(struct kv *, const struct config *, uint64_t tenant_id,
-		    const char *id, json_t *decisions, long long version);
+		    const char *id, json_t *decisions, long long version, const json_t *counts);
+/* The counts of import_review_counts() for the review of that version
+ * (borrowed), kept only while it is the current one; and reading them back:
+ * *counts NULL when there are none of the current version. */
+tc_status	import_store_counts(struct kv *, uint64_t tenant_id, const char *id,
+		    const json_t *counts, long long version);
+tc_status	import_load_counts(struct kv *, uint64_t tenant_id, const char *id,
+		    json_t **counts);
 
 /* A raw uploaded file for a file import (borrowed), and reading it back
  * (malloc'd; caller frees). */

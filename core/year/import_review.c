@@ -76,41 +76,63 @@ compute_groups(struct import_review *rv)
 		    json_string(import_review_category(rv, IMPORT_GROUP, g, NULL)));
 }
 
+/* Indexes the records and computes the groups' categories; the records and
+ * decisions are already in rv. */
+static tc_status
+review_index(struct import_review *rv)
+{
+	for (int k = 0; k < IMPORT_KIND_MAX; k++) {
+		json_t *rec;
+		size_t i;
+
+		if (rv->records[k] == NULL || (rv->index[k] = json_object()) == NULL)
+			return TC_INTERNAL;
+		json_array_foreach(rv->records[k], i, rec)
+			json_object_set(rv->index[k], jstr(rec, "key"), rec);
+	}
+	if (rv->decisions == NULL || (rv->group_category = json_object()) == NULL)
+		return TC_INTERNAL;
+	compute_groups(rv);
+	return TC_OK;
+}
+
 /* Loads the records of the kinds in mask (bit 1 << kind); the others stay
- * empty arrays. */
+ * empty arrays.  The version first (import.h). */
 static tc_status
 review_load(struct kv *kv, uint64_t t, const char *id, unsigned mask,
     struct import_review *out)
 {
-	tc_status st = TC_OK;
+	tc_status st;
 
 	memset(out, 0, sizeof(*out));
-	for (int k = 0; k < IMPORT_KIND_MAX && st == TC_OK; k++) {
-		json_t *rec;
-		size_t i;
-
-		if (!(mask & 1u << k))
-			out->records[k] = json_array();
-		else if ((st = import_load_records(kv, t, id, (enum import_kind)k,
-		    &out->records[k])) != TC_OK)
-			break;
-		if (out->records[k] == NULL) {
-			st = TC_INTERNAL;
-			break;
-		}
-		out->index[k] = json_object();
-		json_array_foreach(out->records[k], i, rec)
-			json_object_set(out->index[k], jstr(rec, "key"), rec);
-	}
+	st = import_review_version(kv, t, id, &out->version);
+	for (int k = 0; k < IMPORT_KIND_MAX && st == TC_OK; k++)
+		st = !(mask & 1u << k) ? ((out->records[k] = json_array()) != NULL ? TC_OK :
+		    TC_INTERNAL) : import_load_records(kv, t, id, (enum import_kind)k,
+		    &out->records[k]);
 	if (st == TC_OK)
-		st = import_load_decisions(kv, t, id, &out->decisions, &out->version);
-	out->group_category = json_object();
-	if (st != TC_OK) {
+		st = import_load_decisions(kv, t, id, &out->decisions);
+	if (st == TC_OK)
+		st = review_index(out);
+	if (st != TC_OK)
 		import_review_free(out);
-		return st;
-	}
-	compute_groups(out);
-	return TC_OK;
+	return st;
+}
+
+tc_status
+import_review_from(json_t *const records[IMPORT_KIND_MAX], json_t *decisions, long long version,
+    struct import_review *out)
+{
+	tc_status st;
+
+	memset(out, 0, sizeof(*out));
+	for (int k = 0; k < IMPORT_KIND_MAX; k++)
+		out->records[k] = json_incref(records[k]);
+	out->decisions = decisions;
+	out->version = version;
+	if ((st = review_index(out)) != TC_OK)
+		import_review_free(out);
+	return st;
 }
 
 tc_status
@@ -274,6 +296,23 @@ import_review_counts(const struct import_review *rv)
 	    "leavers_to_archive", archive, "students_to_reactivate", reactivate);
 }
 
+tc_status
+import_review_counts_get(struct kv *kv, uint64_t t, const char *id, json_t **out)
+{
+	struct import_review rv;
+	tc_status st;
+
+	if ((st = import_load_counts(kv, t, id, out)) != TC_OK || *out != NULL)
+		return st;
+	if ((st = import_review_load(kv, t, id, &rv)) != TC_OK)
+		return st;
+	*out = import_review_counts(&rv);
+	/* Kept for the next caller; when that fails they are counted again. */
+	(void)import_store_counts(kv, t, id, *out, rv.version);
+	import_review_free(&rv);
+	return *out != NULL ? TC_OK : TC_INTERNAL;
+}
+
 static json_t *
 problem(const char *code, const char *message, json_t *keys)
 {
@@ -337,7 +376,7 @@ import_review_decide(struct import_review *rv, struct db *db, struct kv *kv,
     json_t **prob)
 {
 	json_t *changed = json_object(), *old = json_deep_copy(rv->decisions), *cascaded, *c,
-	    *skipped = json_array(), *dups;
+	    *skipped = json_array(), *dups, *counts;
 	size_t i;
 	tc_status st = TC_OK;
 
@@ -444,7 +483,10 @@ import_review_decide(struct import_review *rv, struct db *db, struct kv *kv,
 				json_array_append_new(cascaded, json_pack("{s:s, s:O}", "kind",
 				    "student", "key", json_object_get(rec, "key")));
 	}
-	if ((st = import_store_decisions(kv, cfg, t, id, changed, rv->version)) != TC_OK) {
+	counts = import_review_counts(rv);
+	st = import_store_decisions(kv, cfg, t, id, changed, rv->version, counts);
+	json_decref(counts);
+	if (st != TC_OK) {
 		json_decref(cascaded);
 		goto out;
 	}

@@ -29,7 +29,7 @@ struct import_review {
 	json_t	*decisions;			/* "kind:key" → {category, link_id} */
 	json_t	*index[IMPORT_KIND_MAX];	/* key → record */
 	json_t	*group_category;		/* group key → effective category */
-	long long version;			/* of the decisions (import.h) */
+	long long version;			/* of the review (import.h) */
 };
 
 tc_status	import_review_load(struct kv *, uint64_t tenant_id, const char *id,
@@ -39,6 +39,10 @@ tc_status	import_review_load(struct kv *, uint64_t tenant_id, const char *id,
  * tab without reading and parsing every other tab's records. */
 tc_status	import_review_load_kind(struct kv *, uint64_t tenant_id, const char *id,
 		    enum import_kind k, struct import_review *out);
+/* The same from records in memory (each array borrowed) and decisions
+ * (stolen), as the fetch job holds them when it has staged them. */
+tc_status	import_review_from(json_t *const records[IMPORT_KIND_MAX], json_t *decisions,
+		    long long version, struct import_review *out);
 void		import_review_free(struct import_review *);
 
 /* The effective category (static string) and link (0 when none) of rec. */
@@ -64,6 +68,10 @@ tc_status	import_review_list(const struct import_review *, enum import_kind, con
 /* Counts per kind and category, and the tabs: {counts, tabs, leavers_to_archive,
  * students_to_reactivate}. */
 json_t		*import_review_counts(const struct import_review *);
+/* The same for the import's current review: kept with its version (import.h)
+ * or counted and kept (*out: the caller's). */
+tc_status	import_review_counts_get(struct kv *, uint64_t tenant_id, const char *id,
+		    json_t **out);
 
 /*
  * Applies choices (an array of {kind, key, category, link_id?}) after
