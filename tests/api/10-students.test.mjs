@@ -135,7 +135,7 @@ test("a school's total is its own: another school's writes, a refused write and 
   assert.equal(past.status, 200, past.text);
   assert.deepEqual(past.json.items, []);
   assert.equal(past.json.total, 3);
-  // An empty school: 0 without a row in student_counts.
+  // An empty school: both its counts are 0 from its creation (sql/006).
   const e = await newSchool('Totalen leeg');
   assert.equal(await total(e), 0);
   assert.equal(await total(e, '&status=deactivated'), 0);
