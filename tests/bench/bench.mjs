@@ -427,12 +427,16 @@ async function httpBench() {
   // And one without the answer cache (issue 18): every answer from MariaDB,
   // as the first view of a list after a write of its school.
   const nocache = await tcFcgi(8, { TC_FCGI_ANSWER_CACHE_SECONDS: '0' });
+  // And 2 × 4 and 4 × 2 threads: more processes with the same 8 threads in
+  // all, to tell the cost of a process from that of more threads.
+  const split = [];
+  for (let i = 9; i <= 14; i++) split.push(await tcFcgi(i, { TC_FCGI_THREADS: i <= 10 ? '4' : '2' }));
   const ports = { 1: await freePort(), 2: await freePort(), 4: await freePort(), '1on': await freePort(),
-    nc: await freePort() };
+    nc: await freePort(), '2x4': await freePort(), '4x2': await freePort() };
   const socks = { 1: [procs[0].sock], 2: procs.slice(1, 3).map((p) => p.sock), 4: procs.slice(3).map((p) => p.sock),
-    nc: [nocache.sock] };
+    nc: [nocache.sock], '2x4': split.slice(0, 2).map((p) => p.sock), '4x2': split.slice(2).map((p) => p.sock) };
   const upPids = { 1: [procs[0].pid], 2: procs.slice(1, 3).map((p) => p.pid), 4: procs.slice(3).map((p) => p.pid),
-    nc: [nocache.pid] };
+    nc: [nocache.pid], '2x4': split.slice(0, 2).map((p) => p.pid), '4x2': split.slice(2).map((p) => p.pid) };
   writeFileSync(path.join(work, 'nginx.conf'), nginxConf(ports, helloSock, socks));
   const ng = start('nginx', 'nginx', ['-p', `${work}/`, '-e', `${work}/nginx-error.log`, '-c', `${work}/nginx.conf`,
     '-g', 'daemon off;']);
@@ -451,11 +455,11 @@ async function httpBench() {
   const ROUNDS = QUICK ? 1 : 3;
   const hellos = [];
   const health = [];
-  const pages = { 1: [], 2: [], 4: [] };
+  const pages = { 1: [], 2: [], 4: [], '2x4': [], '4x2': [] };
   for (let k = 0; k < ROUNDS; k++) {
     hellos.push(wrkCpu(`${base(1)}/hello`, { nginxPid }, []));
     health.push(wrk(`${base(1)}/healthz`, { host: school.host }));
-    for (const n of [1, 2, 4]) {
+    for (const n of [1, 2, 4, '2x4', '4x2']) {
       pages[n].push(wrkCpu(`${base(n)}${page}`, { host: school.host, headers: auth, nginxPid }, upPids[n]));
     }
   }
@@ -481,6 +485,15 @@ async function httpBench() {
     const rs = pages[n].map((x, k) => x.rps / pages[1][k].rps);
     row(`GET /api/students page of 50, ${n} tc-fcgi`, `${fmt(med(pages[n], (x) => x.rps))} req/s (p99 ` +
       `${fmt(med(pages[n], (x) => x.p99), 1)} ms; ratio per round ${spread(rs)})`, '1 tc-fcgi', median(rs), '≥ 1.00');
+  }
+  for (const n of ['2x4', '4x2']) {
+    const rs = pages[n].map((x, k) => x.rps / pages[1][k].rps);
+    const [procsN, threads] = n.split('x');
+    const cpu = {};
+    for (const k of Object.keys(pages[n][0].cpu)) cpu[k] = med(pages[n], (x) => x.cpu[k]);
+    row(`GET /api/students page of 50, ${procsN} tc-fcgi × ${threads} threads (8 threads in all)`,
+      `${fmt(med(pages[n], (x) => x.rps))} req/s (p99 ${fmt(med(pages[n], (x) => x.p99), 1)} ms; ratio per round ` +
+      `${spread(rs)}; CPU µs/req ${cpuText(cpu)})`, '1 tc-fcgi × 8 threads', median(rs), '');
   }
   const on = wrk(`${base('1on')}${page}`, { host: school.host, headers: auth });
   const helloOn = wrk(`${base('1on')}/hello`);
@@ -781,7 +794,8 @@ ${md}
   FastCGI settings of \`nginx/tc.conf.in\` — \`fastcgi_keep_conn off\`; the
   "keep_conn on" rows use \`keepalive 2\` per upstream — no access log) in
   front of the baselines and of 1, 2 or 4 tc-fcgi processes (8 threads each,
-  their own sockets in one upstream; each upstream has processes of its own).
+  their own sockets in one upstream; each upstream has processes of its own),
+  and of 2 × 4 and 4 × 2 threads (more processes, the same 8 threads in all).
   \`return 200\` is nginx alone; the bare libfcgi responder is
   \`tests/bench/fcgi_hello.c\` (8 threads, \`FCGX_Accept_r\`, a fixed JSON answer).
   The students page is \`GET /api/students?limit=50\` of a school of 5,000
