@@ -670,7 +670,7 @@ async function reminders(ids, threads) {
   // The baseline, then an empty sink.
   const [base, failed] = execFileSync(process.env.TC_BENCH_SMTP_SEND, [url, String(expected), String(threads)],
     { encoding: 'utf8', timeout: 600000 }).trim().split(' ').map(Number);
-  if (failed !== 0 || received().length !== expected) throw new Error(`smtp_send: ${failed} failed`);
+  if (failed !== 0 || all().length !== expected) throw new Error(`smtp_send: ${failed} failed, ${all().length} received`);
   writeFileSync(sinkLog, '');
 
   const wenv = { TC_WORKER_THREADS: String(threads / 2), TC_SMTP_URL: url };
