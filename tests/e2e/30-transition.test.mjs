@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { env, tcctl, sql, sqlValue, mails, restoreClock, sleep, setClockAt, importedSchool } from '../api/lib.mjs';
+import { env, tcctl, sql, sqlValue, redis, mails, restoreClock, sleep, setClockAt, importedSchool } from '../api/lib.mjs';
 import { openBrowser, shot, axe, loginAs } from './browser.mjs';
 
 // A school with a LAS link whose 2023-2024 was imported by the operator.
@@ -127,6 +127,23 @@ test('transition: start, LAS error and retry, review, summary, apply', async () 
   await axe(page, 'vertrekkers');
   await page.getByRole('link', { name: /^Leerkrachten/ }).click();
   await count(page, 'new', '1');
+
+  // An apply sent back to the review: two LAS records on Hannah (no check of
+  // the portal lets that be stored; written into Redis by hand, as an older
+  // release might have left it), then Gegevens importeren, and the check
+  // screen says why and that nothing was imported.
+  const impId = /#\/import\/(\d+)/.exec(page.url())[1];
+  const dkey = `tc:{${s.id}}:import-decisions:${impId}`;
+  redis(['HSET', dkey, 'student:LL11005', JSON.stringify({ category: 'existing', link_id: Number(hannah) })]);
+  await page.getByRole('link', { name: 'Gegevens importeren' }).click();
+  await page.getByRole('heading', { name: 'Samenvatting' }).waitFor();
+  await page.getByRole('button', { name: 'Gegevens importeren' }).click();
+  await page.getByText('De gegevens zijn niet geïmporteerd.').waitFor({ timeout: 20000 });
+  await page.getByRole('heading', { name: 'Controle import uit LAS' }).waitFor();
+  await page.getByText('Twee regels zijn aan dezelfde bestaande gegevens gekoppeld.').waitFor();
+  await axe(page, 'teruggestuurd');
+  assert.equal(sqlValue(`SELECT year_start FROM school_years WHERE tenant_id = ${s.id} AND active = 1`), '2023');
+  redis(['HSET', dkey, 'student:LL11005', JSON.stringify({ category: 'new' })]);
 
   // Summary and apply.
   await page.getByRole('link', { name: 'Gegevens importeren' }).click();

@@ -182,6 +182,9 @@ function progressView(ctx, imp) {
       timer = setTimeout(poll, 1000);
       return;
     }
+    // An apply sent back to the review: the address was the summary's, and
+    // the check screen's link to it would not navigate.
+    if (!fetching && cur.status === 'review') history.replaceState(null, '', `#/import/${imp.id}`);
     refreshYear();
     renderImport(ctx, String(imp.id), '').then(() => {
       const h1 = ctx.main.querySelector('h1');
@@ -546,6 +549,7 @@ async function checkView(ctx, imp, tabKey) {
       h('span', { class: 'badge' }, `Schooljaar ${imp.school_year}`),
       imp.started_by === 'auto' ? h('span', { class: 'badge badge-warn' }, 'Automatisch gestart') : null),
     steps(2),
+    sentBackNote(imp),
     tabNav,
     h('p', { class: 'lead' }, intro),
     linkedNote(imp),
@@ -556,6 +560,14 @@ async function checkView(ctx, imp, tabKey) {
       cancelButton(ctx, imp), h('span', { class: 'spacer' }),
       h('a', { class: 'btn btn-primary', href: `#/import/${imp.id}/samenvatting` }, 'Gegevens importeren')));
   await load();
+}
+
+/* An apply that was sent back to the review (the import job found the
+ * choices inconsistent, or could not write them): why, until the next click
+ * of Gegevens importeren clears it. */
+function sentBackNote(imp) {
+  if (!imp.error || !imp.error.message) return null;
+  return message('error', h('strong', null, 'De gegevens zijn niet geïmporteerd. '), imp.error.message);
 }
 
 /* Pupils already in Testcentrum (by ECK-iD or LAS key) are linked
@@ -585,6 +597,9 @@ async function summaryView(ctx, imp) {
     apply.textContent = 'Bezig met importeren…';
     try {
       await post(`/api/imports/${imp.id}/apply`);
+      // The summary is left: its address goes with it (an apply sent back
+      // lands on the check screen, whose link to the summary must navigate).
+      history.replaceState(null, '', `#/import/${imp.id}`);
       await renderImport(ctx, String(imp.id), '');
       const h1 = ctx.main.querySelector('h1');
       if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
@@ -600,6 +615,7 @@ async function summaryView(ctx, imp) {
   fill(ctx.main,
     h('h1', null, 'Samenvatting'),
     steps(3),
+    sentBackNote(imp),
     h('p', { class: 'lead' }, `Dit wordt er geïmporteerd voor het schooljaar ${imp.school_year}. Het gebeurt in één keer: alles of niets.`),
     h('section', { class: 'card' },
       h('h2', null, 'Wat er gebeurt'),
