@@ -206,35 +206,47 @@ import_review_linked_archived(const struct import_review *rv, enum import_kind k
 	    ls != NULL && strcmp(ls, "deactivated") == 0;
 }
 
+/* The fields of a record of each kind, null when the record leaves one out. */
+static const char *const record_fields[IMPORT_KIND_MAX][8] = {
+	[IMPORT_GROUP] = { "naam", "jaargroep", "group_kind", NULL },
+	[IMPORT_STUDENT] = { "las_key", "eckid", "achternaam", "voorvoegsel", "roepnaam",
+	    "geboortedatum", "jaargroep", NULL },
+	[IMPORT_TEACHER] = { "las_key", "eckid", "achternaam", "voorvoegsel", "roepnaam",
+	    "email", NULL },
+	[IMPORT_LEAVER] = { "jaargroep", "source", NULL },
+};
+
+/* A list member of rec, [] when it is left out (a new reference). */
+static json_t *
+list_of(const json_t *rec, const char *name)
+{
+	json_t *v = json_object_get(rec, name);
+
+	return json_is_array(v) ? json_incref(v) : json_array();
+}
+
 static json_t *
 record_item(const struct import_review *rv, enum import_kind k, const json_t *rec)
 {
-	static const char *const field_names[] = { "las_key", "eckid", "achternaam",
-	    "voorvoegsel", "roepnaam", "geboortedatum", "jaargroep", "naam", "group_kind",
-	    "email", "source", NULL };
+	const char *const *names = record_fields[k];
 	uint64_t link;
 	const char *cat = import_review_category(rv, k, rec, &link);
 	json_t *fields = json_object(), *groups = json_array(), *v;
 
-	for (size_t i = 0; field_names[i] != NULL; i++)
-		if ((v = json_object_get(rec, field_names[i])) != NULL)
-			json_object_set(fields, field_names[i], v);
+	for (size_t i = 0; names[i] != NULL; i++)
+		json_object_set_new(fields, names[i], (v = json_object_get(rec, names[i])) != NULL ?
+		    json_incref(v) : json_null());
 	if (jstr(rec, "stamgroep") != NULL)
 		json_array_append(groups, json_object_get(rec, "stamgroep"));
 	if (json_is_array(json_object_get(rec, "groups")))
 		json_array_extend(groups, json_object_get(rec, "groups"));
-	json_t *item;
-
-	item = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:O, s:O, s:O, s:s?, s:b}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s?, s:b}",
 	    "kind", import_kind_name(k), "key", jstr(rec, "key"), "category", cat,
 	    "display", jstr(rec, "display") != NULL ? jstr(rec, "display") : jstr(rec, "naam"),
 	    "fields", fields, "group_keys", groups, "link", link_json(rec, link),
-	    "changes", json_object_get(rec, "changes") != NULL ? json_object_get(rec, "changes") : json_null(),
-	    "candidates", json_object_get(rec, "candidates") != NULL ? json_object_get(rec, "candidates") : json_null(),
-	    "warnings", json_object_get(rec, "warnings") != NULL ? json_object_get(rec, "warnings") : json_null(),
-	    "stamgroep", jstr(rec, "stamgroep"),
+	    "changes", list_of(rec, "changes"), "candidates", list_of(rec, "candidates"),
+	    "warnings", list_of(rec, "warnings"), "stamgroep", jstr(rec, "stamgroep"),
 	    "archived", import_review_linked_archived(rv, k, rec));
-	return item;
 }
 
 tc_status

@@ -69,6 +69,16 @@ str_or_null(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
+/* a itself when it has members, else NULL (and a is released). */
+static json_t *
+nonempty(json_t *a)
+{
+	if (json_array_size(a) > 0)
+		return a;
+	json_decref(a);
+	return NULL;
+}
+
 static tc_status
 student_row(void *arg, const struct db_row *r)
 {
@@ -366,20 +376,23 @@ stage_students(struct db *db, uint64_t t, const struct uwlr_result *res, json_t 
 			    DB_STR(p->roepnaam)), candidate_row, &c);
 		}
 		display = import_display_name(p->roepnaam, p->voorvoegsel, p->achternaam);
-		rec = json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o,"
-		    " s:s, s:o, s:s?, s:s?, s:o, s:o, s:o}",
+		/* A school's pupils are most of a review: a member that is null or
+		 * an empty list is left out (import_stage.h), which makes the
+		 * record a third smaller and quicker to read back. */
+		rec = json_pack("{s:s?, s:s*, s:s*, s:s, s:s*, s:s*, s:s*, s:s*, s:s*, s:s*, s:o*,"
+		    " s:s, s:O*, s:s*, s:s*, s:o*, s:o*, s:o*}",
 		    "key", key, "las_key", p->key, "eckid", p->eckid,
 		    "display", display != NULL ? display : "",
 		    "achternaam", p->achternaam, "voorvoegsel", p->voorvoegsel,
 		    "roepnaam", p->roepnaam, "geboortedatum", p->geboortedatum,
 		    "jaargroep", p->jaargroep, "stamgroep", p->groep_key,
-		    "groups", string_list(p->sg_keys, p->n_sg_keys),
+		    "groups", nonempty(string_list(p->sg_keys, p->n_sg_keys)),
 		    "category", m >= 0 ? "existing" : "new",
-		    "link_id", row != NULL ? json_incref(json_object_get(row, "id")) : json_null(),
+		    "link_id", row != NULL ? json_object_get(row, "id") : NULL,
 		    "matched_by", row != NULL ? by : NULL,
 		    "link_status", row != NULL ? jstr(row, "status") : NULL,
-		    "changes", changes, "candidates", cands,
-		    "warnings", record_warnings(res, p->first_warning, p->n_warnings));
+		    "changes", nonempty(changes), "candidates", nonempty(cands),
+		    "warnings", nonempty(record_warnings(res, p->first_warning, p->n_warnings)));
 		free(display);
 		free(key);
 		if (rec == NULL || json_object_get(rec, "key") == NULL) {

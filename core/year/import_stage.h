@@ -10,6 +10,11 @@
  * same name (accent- and case-insensitive) and birth date when both have one.
  * Active pupils the LAS no longer lists are leavers: "archive" by default for
  * pupils that came from the LAS, "keep" for pupils entered by hand.
+ *
+ * A pupil's record leaves out every member that is null or an empty list
+ * (eckid, groups, link_id, changes, candidates, warnings, ...): readers take
+ * a missing member for null or [], and the API shows them as before
+ * (import_review.h).
  */
 #ifndef TC_IMPORT_STAGE_H
 #define TC_IMPORT_STAGE_H

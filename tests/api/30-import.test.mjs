@@ -135,6 +135,20 @@ test('the transition a year later: the categories of the expected diff', async (
   const pupils = (await records(a.admin, trans.id, 'student')).items;
   const byKey = Object.fromEntries(pupils.map((p) => [p.key, p]));
   for (const k of expected.newcomers) assert.equal(byKey[k].category, 'new', k);
+  // A pupil's staged record leaves out every member that is null or empty;
+  // the API still shows each field (null) and each list ([]).
+  const raw = JSON.parse(redis(['GET', `tc:{${aid}}:import-data:${trans.id}:student`]));
+  const newKey = expected.newcomers.find((k) => k !== 'LL11006');	// LL11006 has a candidate
+  const rawNew = raw.find((r) => r.key === newKey);
+  assert.ok(!Object.values(rawNew).some((v) => v === null || (Array.isArray(v) && v.length === 0)),
+    JSON.stringify(rawNew));
+  for (const m of ['link_id', 'changes', 'candidates', 'matched_by', 'link_status']) assert.ok(!(m in rawNew), m);
+  const item = byKey[newKey];
+  assert.deepEqual(Object.keys(item.fields).sort(),
+    ['achternaam', 'eckid', 'geboortedatum', 'jaargroep', 'las_key', 'roepnaam', 'voorvoegsel']);
+  for (const [f, v] of Object.entries(item.fields)) assert.equal(v, f in rawNew ? rawNew[f] : null, f);
+  assert.ok(Object.values(item.fields).includes(null), 'a field the record leaves out');
+  assert.deepEqual([item.changes, item.candidates, item.link], [[], [], null]);
   // Saar Dekker: a new LAS key, found by her ECK-iD.
   const kc = expected.key_changed[0];
   assert.equal(byKey[kc.new].category, 'existing');
@@ -157,6 +171,7 @@ test('the transition a year later: the categories of the expected diff', async (
   assert.deepEqual(leaverKeys.sort(), [...expected.leavers].sort());
   const kept = (await records(a.admin, trans.id, 'leaver', '&category=keep')).items;
   assert.deepEqual(kept.map((l) => Number(l.key)), [handEntered]);
+  assert.deepEqual([kept[0].changes, kept[0].candidates, kept[0].warnings], [[], [], []]);
   // A new teacher, MW006.
   const teachers = (await records(a.admin, trans.id, 'teacher', '&category=new')).items;
   assert.deepEqual(teachers.map((t) => t.key), expected.teachers_new);
