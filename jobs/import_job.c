@@ -219,6 +219,21 @@ import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 	return TC_OK;
 }
 
+/* The school's lists change before the portal can see "applied"; if that
+ * fails, the job runs again and finds the import applied. */
+static tc_status
+applied(struct kv *kv, uint64_t tid, const char *id, const char *result,
+    const struct log_ctx *lc)
+{
+	tc_status st;
+
+	if (answercache_bump(kv, tid) != TC_OK)
+		return TC_UNAVAILABLE;
+	if ((st = import_finish(kv, tid, id, result)) == TC_OK)
+		log_msg(TC_LOG_INFO, lc, "import %s applied", id);
+	return st;
+}
+
 tc_status
 import_job_apply(struct db *db, struct kv *kv, const struct config *cfg, uint64_t tid,
     const char *id, uint64_t actor, const struct log_ctx *lc)
@@ -249,24 +264,18 @@ import_job_apply(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 		return st;
 	}
 	st = import_apply(db, tid, &s, &rv, actor, &result, err, sizeof(err));
-	import_review_free(&rv);
-	if (st == TC_UNAVAILABLE)
-		return st;	/* nothing written: the job runs again */
-	if (st != TC_OK) {
+	if (st == TC_OK)
+		st = applied(kv, tid, id, result, lc);
+	else if (st != TC_UNAVAILABLE) {	/* TC_UNAVAILABLE: nothing written, runs again */
 		log_msg(TC_LOG_WARN, lc, "import %s not applied: %s", id, err);
 		(void)import_fail_to(kv, tid, id, IMPORT_REVIEW, "apply_failed", "De import kon "
 		    "niet worden verwerkt; er is niets gewijzigd. Controleer de keuzes en probeer "
 		    "het opnieuw.", "");
-		return TC_OK;
+		st = TC_OK;
 	}
-	/* The school's lists change before the portal can see "applied"; if
-	 * that fails, the job runs again and finds the import applied. */
-	if ((st = answercache_bump(kv, tid)) != TC_OK) {
-		free(result);
-		return TC_UNAVAILABLE;
-	}
-	st = import_finish(kv, tid, id, result);
 	free(result);
-	log_msg(TC_LOG_INFO, lc, "import %s applied", id);
+	/* Last: releasing a large review takes a while, and the school need not
+	 * wait for it. */
+	import_review_free(&rv);
 	return st;
 }

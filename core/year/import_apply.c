@@ -196,17 +196,17 @@ plan_build(const struct import_review *rv, struct plan *p)
 
 		if (strcmp(cat, "skip") == 0)
 			continue;
-		s = pick(rec, student_fields);
 		if (strcmp(cat, "existing") == 0) {
 			char n[24];
 
+			s = pick(rec, student_fields);
 			json_object_set_new(s, "id", json_integer((json_int_t)link));
 			json_array_append_new(p->students_upd, s);
 			snprintf(n, sizeof(n), "%llu", (unsigned long long)link);
 			json_object_set_new(p->link_targets, n, json_true());
 			json_array_append_new(p->linked_ids, json_integer((json_int_t)link));
-		} else
-			json_array_append_new(p->students_new, s);
+		} else	/* the record itself: SQL_STUDENT_INSERT reads its fields */
+			json_array_append(p->students_new, rec);
 	}
 	json_array_foreach(rv->records[IMPORT_TEACHER], i, rec) {
 		static const char *const tf[] = { "las_key", "eckid", NULL };
