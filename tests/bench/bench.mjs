@@ -532,6 +532,15 @@ end
     ` ratio per round ${spread(deacts.map((x) => x.ratio))}; CPU µs/req ${cpuText(deacts[0].cpu)})`,
     'bare libfcgi', median(deacts.map((x) => x.ratio)), '≥ 0.25');
   if (deact.non2xx) notes.push(`deactivate: ${deact.non2xx} answers were not 2xx.`);
+  // Its ceiling: the archive's own transaction from a bare C client (no
+  // HTTP, session or Redis), 64 connections on the same pupils.
+  {
+    const h = wrk(`${base(1)}/hello`);
+    const [n, secs] = execFileSync(process.env.TC_BENCH_TXN, [env.mysqlSocket, String(school.id), String(SECS), '64',
+      ...ids.map(String)], { encoding: 'utf8', timeout: (SECS + 60) * 1000 }).trim().split(' ').map(Number);
+    row('… its transaction alone in MariaDB (tests/bench/txn_ceiling.c, 64 connections)',
+      `${fmt(n / secs)} transactions/s`, 'bare libfcgi', n / secs / h.rps, '(ceiling)');
+  }
 
   // The other lists the portal shows (1 tc-fcgi), each against the bare
   // responder measured just before it.  1,000 pupils are archived first
@@ -775,11 +784,21 @@ ${md}
   earlier runs' long memory figure a few 504 after the 60-s
   \`fastcgi_read_timeout\`.  Only the bare responder gains from keep-alive.
   docs/scaling.md ("the keep-alive trap") has the mechanism.
-- **The import** meets its goals at 3,000 pupils (review in well under 1 s,
-  apply within 3× the multi-row INSERT baseline) and its memory goal at
-  30,000: about 180 MB since tc-worker gives memory back after each import or
-  sync (\`malloc_trim\`); 282 MB before, when the fetch's freed memory stayed
-  in one thread's malloc arena while the apply ran on another.
+- **The import**: "Ga verder" → review is within 3× of \`tcctl las fetch\`
+  at both sizes; the apply misses issue 18's 1.5× of loading the same rows
+  as multi-row INSERTs into an empty copy of the schema: its statements
+  write into the live tables (other schools' rows, the count trigger, the
+  membership checks) and it must first read the staged review back from
+  Redis and parse it (jansson: about 0.4 s for 30,000 pupils, see "The
+  import" below).  Peak memory at 30,000 pupils is about 125 MB:
+  tc-worker gives memory back after each import or sync
+  (\`malloc_trim\`), and a pupil's staged record leaves out its empty
+  members.
+- **An archive** (POST deactivate) is bounded by MariaDB itself: its
+  transaction alone, from a bare C client with 64 connections and no HTTP,
+  session or Redis (the "its transaction alone" row), reaches well under
+  a quarter of the bare responder; the whole request adds nginx, tc-fcgi,
+  the session and the cache bump on the same 2 cores.
 - **The fleet** of 10,000 schools is in review about 170 s after 2 October
   00:00, about 90% of the ideal (schools × latency ÷ 32 slots); the rest is
   the activation job before each fetch and the 2 cores shared with las-sim,
@@ -809,7 +828,10 @@ ${md}
   The students page is \`GET /api/students?limit=50\` of a school of 5,000
   pupils imported from las-sim, logged in as its administrator; the write is
   \`POST /api/students/deactivate\` and \`…/reactivate\` of one pupil in turn
-  (each with the CSRF token, each a transaction and an audit entry).
+  (each with the CSRF token, each a transaction and an audit entry); its
+  ceiling is \`tests/bench/txn_ceiling.c\`: the same transaction (the same
+  prepared statements) on the same pupils from 64 connections of a bare C
+  client over MariaDB's unix socket, without HTTP, session or Redis.
   wrk, nginx, tc-fcgi, MariaDB and Redis share the same 2 cores.
 - **UWLR parse**: \`tests/bench/uwlr-parse\` (issue 4): the parser on a generated
   response against \`xmllint --stream --noout\` on the same file.

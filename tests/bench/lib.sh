@@ -1,5 +1,5 @@
 # tests/bench/lib.sh - the set-up shared by tests/bench/run and tests/bench/soak:
-# an optimised build in build/bench, the bare libfcgi responder, and private
+# an optimised build in build/bench, the bare libfcgi responder and clients, and private
 # servers (scripts/services) in a temporary folder whose environment is
 # exported.  Sourced from the top of the checkout; sets $svc and $bdir.
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -21,6 +21,7 @@ bench_setup() {
 	)
 	cc -O2 -Wall -o "$bdir/fcgi_hello" tests/bench/fcgi_hello.c -lfcgi -lpthread
 	cc -O2 -Wall -o "$bdir/smtp_send" tests/bench/smtp_send.c $(pkg-config --cflags --libs libcurl) -lpthread
+	cc -O2 -Wall -o "$bdir/txn_ceiling" tests/bench/txn_ceiling.c $(pkg-config --cflags --libs libmariadb) -lpthread
 
 	svc=$(mktemp -d /tmp/tc-bench.XXXXXX)
 	# No nightly sync: when the fleet's clock passes 02:00 it would fetch
