@@ -97,7 +97,7 @@ one(MYSQL *my, MYSQL_STMT **st, unsigned long long tenant, unsigned long long id
 
 	snprintf(json, sizeof(json), "[%llu]", id);
 	snprintf(csv, sizeof(csv), "%llu", id);
-	snprintf(action, sizeof(action), archive ? "student_deactivate" : "student_reactivate");
+	snprintf(action, sizeof(action), "%s", archive ? "student_deactivate" : "student_reactivate");
 	if (mysql_query(my, "START TRANSACTION") != 0)
 		return -1;
 	bind_int(&b[0], &t);
