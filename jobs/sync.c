@@ -121,7 +121,7 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	struct import_review rv;
 	const struct tenant *t = &j->school;
 	long long active_pupils = 0, version;
-	json_t *choices, *points;
+	json_t *choices, *points, *counts;
 	redisReply *r;
 	bool fresh, got, held, done;
 	long changes;
@@ -180,8 +180,14 @@ job_sync(struct wctx *w, const struct job *j, char *err, size_t errlen)
 	changes = sync_choices(&rv, choices);
 	points = syncpoints_from_review(&rv);
 	version = rv.version;
+	/* The counts of the review with its choices, kept with them: a held
+	 * sync's first GET need not count every record.  (The choices are of
+	 * pupils and leavers: the groups' categories stay.) */
+	json_object_update(rv.decisions, choices);
+	counts = import_review_counts(&rv);
 	import_review_free(&rv);
-	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices, version, NULL);
+	st = import_store_decisions(w->kv, w->cfg, j->tenant, s.id, choices, version, counts);
+	json_decref(counts);
 	json_decref(choices);
 	if (st == TC_OK)
 		st = db_query_int(w->db, sql[SQL_ACTIVE_PUPILS], DB_ARGS(DB_INT(j->tenant)), &active_pupils);

@@ -65,6 +65,17 @@ test('a sync that would change more than 10% of the pupils waits for approval', 
   await setClockAt('2023-09-02T03:00');
   const before = runs();
   tcctl(['task', 'run', 'sync', '--tenant', s.slug]);
+  const last = await wait(async () => {
+    const l = (await s.admin.get('/api/sync')).json.last;
+    return l && l.status === 'held' ? l : null;
+  }, 'the sync held');
+  // Its review keeps the counts of its choices under its version, before
+  // any GET of the import (which would count and keep them).
+  const [counts, countsVersion, reviewVersion] = redis(['HMGET', `tc:{${sid}}:import:${last.import_id}`,
+    'counts', 'counts_version', 'review_version']).split('\n');
+  assert.equal(countsVersion, reviewVersion);
+  const leaver = JSON.parse(counts).counts.leaver;	// the sync keeps every leaver
+  assert.ok(leaver.archive === 0 && leaver.keep >= 1, counts);
   const imp = await wait(async () => {
     // A sync passes through review on its way to applied: wait for the hold.
     const cur = (await s.admin.get('/api/imports/current')).json.import;
