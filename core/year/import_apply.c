@@ -152,9 +152,6 @@ pick(const json_t *rec, const char *const *names)
 	return o;
 }
 
-static const char *const student_fields[] = { "las_key", "eckid", "achternaam", "voorvoegsel",
-	"roepnaam", "geboortedatum", "jaargroep", NULL };
-
 static void
 plan_build(const struct import_review *rv, struct plan *p)
 {
@@ -199,7 +196,7 @@ plan_build(const struct import_review *rv, struct plan *p)
 		if (strcmp(cat, "existing") == 0) {
 			char n[24];
 
-			s = pick(rec, student_fields);
+			s = pick(rec, import_review_fields(IMPORT_STUDENT));
 			json_object_set_new(s, "id", json_integer((json_int_t)link));
 			json_array_append_new(p->students_upd, s);
 			snprintf(n, sizeof(n), "%llu", (unsigned long long)link);

@@ -216,6 +216,12 @@ static const char *const record_fields[IMPORT_KIND_MAX][8] = {
 	[IMPORT_LEAVER] = { "jaargroep", "source", NULL },
 };
 
+const char *const *
+import_review_fields(enum import_kind k)
+{
+	return record_fields[k];
+}
+
 /* A list member of rec, [] when it is left out (a new reference). */
 static json_t *
 list_of(const json_t *rec, const char *name)
@@ -228,7 +234,7 @@ list_of(const json_t *rec, const char *name)
 static json_t *
 record_item(const struct import_review *rv, enum import_kind k, const json_t *rec)
 {
-	const char *const *names = record_fields[k];
+	const char *const *names = import_review_fields(k);
 	uint64_t link;
 	const char *cat = import_review_category(rv, k, rec, &link);
 	json_t *fields = json_object(), *groups = json_array(), *v;

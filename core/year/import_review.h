@@ -58,6 +58,10 @@ const char	*import_review_category(const struct import_review *, enum import_kin
 bool		import_review_linked_archived(const struct import_review *, enum import_kind,
 		    const json_t *rec);
 
+/* The fields of a record of kind k (NULL-terminated; static): the "fields"
+ * of the records API, and what an apply writes of a pupil. */
+const char	*const *import_review_fields(enum import_kind);
+
 /*
  * One page of records of kind with (effective) category cat (NULL: all) whose
  * display name or key contains q (NULL: all).  *out is {items, total}.
