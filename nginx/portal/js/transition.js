@@ -119,6 +119,10 @@ export async function renderImport(ctx, id, sub) {
   if (!/^[0-9A-Za-z_-]+$/.test(id || '')) throw new ApiError(404, 'not_found', 'Deze import bestaat niet.');
   const imp = await get(`/api/imports/${encodeURIComponent(id)}`);
   if (!ctx.alive()) return;
+  // Drawn again from a view it left (sub ''): the address follows, so that
+  // a link back to that view navigates (an apply sent back to the review
+  // lands on the check screen, whose link goes to the summary).
+  if (!sub && location.hash !== `#/import/${id}`) history.replaceState(null, '', `#/import/${id}`);
   switch (imp.status) {
   case 'fetching':
   case 'applying':
@@ -182,9 +186,6 @@ function progressView(ctx, imp) {
       timer = setTimeout(poll, 1000);
       return;
     }
-    // An apply sent back to the review: the address was the summary's, and
-    // the check screen's link to it would not navigate.
-    if (!fetching && cur.status === 'review') history.replaceState(null, '', `#/import/${imp.id}`);
     refreshYear();
     renderImport(ctx, String(imp.id), '').then(() => {
       const h1 = ctx.main.querySelector('h1');
@@ -597,9 +598,6 @@ async function summaryView(ctx, imp) {
     apply.textContent = 'Bezig met importeren…';
     try {
       await post(`/api/imports/${imp.id}/apply`);
-      // The summary is left: its address goes with it (an apply sent back
-      // lands on the check screen, whose link to the summary must navigate).
-      history.replaceState(null, '', `#/import/${imp.id}`);
       await renderImport(ctx, String(imp.id), '');
       const h1 = ctx.main.querySelector('h1');
       if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
