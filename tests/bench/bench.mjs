@@ -532,13 +532,14 @@ end
     ` ratio per round ${spread(deacts.map((x) => x.ratio))}; CPU µs/req ${cpuText(deacts[0].cpu)})`,
     'bare libfcgi', median(deacts.map((x) => x.ratio)), '≥ 0.25');
   if (deact.non2xx) notes.push(`deactivate: ${deact.non2xx} answers were not 2xx.`);
-  // Its ceiling: the archive's own transaction from a bare C client (no
-  // HTTP, session or Redis), 64 connections on the same pupils.
+  // Its ceiling: the archive's own transaction by tc-fcgi's code for it,
+  // without HTTP, session or Redis, on the same pupils, over as many
+  // connections as the one tc-fcgi of the row above holds (8 threads).
   {
     const h = wrk(`${base(1)}/hello`);
-    const [n, secs] = execFileSync(process.env.TC_BENCH_TXN, [env.mysqlSocket, String(school.id), String(SECS), '64',
+    const [n, secs] = execFileSync(process.env.TC_BENCH_TXN, [env.fcgiConfig, String(school.id), String(SECS), '8',
       ...ids.map(String)], { encoding: 'utf8', timeout: (SECS + 60) * 1000 }).trim().split(' ').map(Number);
-    row('… its transaction alone in MariaDB (tests/bench/txn_ceiling.c, 64 connections)',
+    row('… its transaction alone in MariaDB (tests/bench/txn_ceiling.c, 8 connections)',
       `${fmt(n / secs)} transactions/s`, 'bare libfcgi', n / secs / h.rps, '(ceiling)');
   }
 
@@ -795,7 +796,7 @@ ${md}
   (\`malloc_trim\`), and a pupil's staged record leaves out its empty
   members.
 - **An archive** (POST deactivate) is bounded by MariaDB itself: its
-  transaction alone, from a bare C client with 64 connections and no HTTP,
+  transaction alone, made by the same code over 8 connections and no HTTP,
   session or Redis (the "its transaction alone" row), reaches well under
   a quarter of the bare responder; the whole request adds nginx, tc-fcgi,
   the session and the cache bump on the same 2 cores.
@@ -829,9 +830,10 @@ ${md}
   pupils imported from las-sim, logged in as its administrator; the write is
   \`POST /api/students/deactivate\` and \`…/reactivate\` of one pupil in turn
   (each with the CSRF token, each a transaction and an audit entry); its
-  ceiling is \`tests/bench/txn_ceiling.c\`: the same transaction (the same
-  prepared statements) on the same pupils from 64 connections of a bare C
-  client over MariaDB's unix socket, without HTTP, session or Redis.
+  ceiling is \`tests/bench/txn_ceiling.c\`: the same transaction, made by
+  the same code (\`rosterset_set_active\`) over tc-fcgi's own connection
+  settings (TLS over TCP), on the same pupils from 8 connections (those of
+  one tc-fcgi), without HTTP, session or Redis.
   wrk, nginx, tc-fcgi, MariaDB and Redis share the same 2 cores.
 - **UWLR parse**: \`tests/bench/uwlr-parse\` (issue 4): the parser on a generated
   response against \`xmllint --stream --noout\` on the same file.
