@@ -169,6 +169,21 @@ import_get(struct kv *kv, uint64_t t, const char *id, struct import_state *out)
 	return TC_OK;
 }
 
+/* Clears the school's pointer if it still points at id. */
+static void
+release_current(struct kv *kv, uint64_t t, const char *id)
+{
+	static const char script[] =
+	    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
+	    "else return 0 end";
+	char cur[TC_KEY_MAX];
+	redisReply *r;
+
+	key_current(cur, sizeof(cur), t);
+	if (kv_command(kv, &r, "EVAL %s 1 %s %s", script, cur, id) == TC_OK)
+		freeReplyObject(r);
+}
+
 tc_status
 import_current(struct kv *kv, uint64_t t, struct import_state *out)
 {
@@ -189,8 +204,9 @@ import_current(struct kv *kv, uint64_t t, struct import_state *out)
 	st = import_get(kv, t, id, out);
 	if (st == TC_NOT_FOUND || (st == TC_OK && (out->status == IMPORT_APPLIED ||
 	    out->status == IMPORT_CANCELLED))) {
-		/* A pointer left behind by an expired or finished import. */
-		(void)kv_exec(kv, "DEL %s", key);
+		/* A pointer left behind by an expired or finished import; a new
+		 * import may have taken its place since the GET. */
+		release_current(kv, t, id);
 		return TC_NOT_FOUND;
 	}
 	return st;
@@ -225,6 +241,17 @@ active_remove(struct kv *kv, uint64_t t, const char *id)
 	(void)kv_exec(kv, "ZREM %s %s", key, member);
 }
 
+/*
+ * The school's pointer and the new import's state in one step (KEYS: the
+ * pointer, the state; ARGV: id, ttl, the state's fields): whoever finds the
+ * pointer finds its import, never a pointer that import_current would take
+ * for one left behind.  1 when taken, 0 when the school has a pointer.
+ */
+static const char start_script[] =
+    "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end "
+    "redis.call('HSET', KEYS[2], unpack(ARGV, 3)) "
+    "redis.call('EXPIRE', KEYS[2], ARGV[2]) return 1";
+
 tc_status
 import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, const char *kind,
     const char *source, const char *started_by, uint64_t actor, long long now,
@@ -233,7 +260,8 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 	char key[TC_KEY_MAX], cur[TC_KEY_MAX], id[IMPORT_ID_LEN + 1], ttl[24], y[12], a[24], at[24];
 	redisReply *r;
 	tc_status st;
-	int attempt;
+	bool taken = false;
+	bool fresh;
 
 	/* 18 random decimal digits: a URL path id, unguessable enough (59 bits). */
 	id[0] = (char)('1' + randombytes_uniform(9));
@@ -243,13 +271,17 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 	key_current(cur, sizeof(cur), t);
 	key_state(key, sizeof(key), t, id);
 	snprintf(ttl, sizeof(ttl), "%lld", ttl_seconds(cfg));
-	for (attempt = 0; attempt < 3; attempt++) {
-		if ((st = kv_command(kv, &r, "SET %s %s NX EX %s", cur, id, ttl)) != TC_OK)
+	snprintf(y, sizeof(y), "%d", year);
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)actor);
+	snprintf(at, sizeof(at), "%lld", now);
+	for (int attempt = 0; attempt < 3 && !taken; attempt++) {
+		if ((st = kv_command(kv, &r, "EVAL %s 2 %s %s %s %s status fetching year %s kind %s "
+		    "source %s started_by %s actor %s started_at %s progress_done 0 progress_total 0",
+		    start_script, cur, key, id, ttl, y, kind, source, started_by, a, at)) != TC_OK)
 			return st;
-		bool taken = r->type != REDIS_REPLY_STATUS;
-
+		taken = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 		freeReplyObject(r);
-		if (!taken)
+		if (taken)
 			break;
 		/* Another import is in progress, or a stale pointer was cleared. */
 		st = import_current(kv, t, out);
@@ -264,25 +296,10 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 		    out->status == IMPORT_APPLYING || import_cancel(kv, t, out->id) != TC_OK)
 			return TC_CONFLICT;
 	}
-	if (attempt == 3)
+	if (!taken)
 		return TC_CONFLICT;
-	snprintf(y, sizeof(y), "%d", year);
-	snprintf(a, sizeof(a), "%llu", (unsigned long long)actor);
-	snprintf(at, sizeof(at), "%lld", now);
-	st = kv_exec(kv, "HSET %s status fetching year %s kind %s source %s started_by %s actor %s "
-	    "started_at %s progress_done 0 progress_total 0", key, y, kind, source, started_by, a, at);
-	if (st == TC_OK)
-		st = kv_exec(kv, "EXPIRE %s %s", key, ttl);
-	if (st != TC_OK) {
-		(void)kv_exec(kv, "DEL %s", cur);
-		return st;
-	}
 	active_add(kv, t, id, ttl_seconds(cfg));
-	{
-		bool fresh;
-
-		(void)import_fetch_claim(kv, t, id, &fresh);
-	}
+	(void)import_fetch_claim(kv, t, id, &fresh);
 	return import_get(kv, t, id, out);
 }
 
@@ -479,21 +496,6 @@ drop_staged(struct kv *kv, uint64_t t, const char *id)
 	(void)kv_exec(kv, "DEL %s", key);
 	key_file(key, sizeof(key), t, id);
 	(void)kv_exec(kv, "DEL %s", key);
-}
-
-/* Clears the school's pointer if it still points at id. */
-static void
-release_current(struct kv *kv, uint64_t t, const char *id)
-{
-	static const char script[] =
-	    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
-	    "else return 0 end";
-	char cur[TC_KEY_MAX];
-	redisReply *r;
-
-	key_current(cur, sizeof(cur), t);
-	if (kv_command(kv, &r, "EVAL %s 1 %s %s", script, cur, id) == TC_OK)
-		freeReplyObject(r);
 }
 
 tc_status

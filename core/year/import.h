@@ -2,7 +2,10 @@
  * import.h - an import from the LAS in progress: its life in Redis.
  *
  * One import at a time per school (tc:{t}:import:current holds its id).  Its
- * state is a hash tc:{t}:import:<id>; the staged records (import_stage.h)
+ * state is a hash tc:{t}:import:<id>, written in the same step as the
+ * pointer; a pointer is cleared only while it still holds the id its clearer
+ * read (a portal polling during a start never drops the new import).  The
+ * staged records (import_stage.h)
  * and the administrator's choices live beside it; all expire after
  * import.ttl_days.  Nothing of an import is in MariaDB before it is applied
  * (import_apply.h); losing Redis loses no record, the import is fetched again.

@@ -367,6 +367,29 @@ test('cancel deletes the staged data; a retry after a LAS fault reaches the revi
   }
 });
 
+test('an import started while the portal asks for the current one: the portal finds it', async () => {
+  // The portal polls GET /api/imports/current; a start seen halfway (the
+  // pointer without its import) must not look like a pointer left behind.
+  const c = addSchool({ name: 'Vaak gevraagd', extra: link() });
+  c.admin = await login(c.host, c.email, c.password);
+  await setClockAt('2023-09-01T10:00');
+  let polling = true;
+  const poll = async () => { while (polling) await c.admin.get('/api/imports/current'); };
+  const pollers = Array.from({ length: 6 }, poll);
+  try {
+    for (let i = 0; i < 80; i++) {
+      const imp = await postImport(c.admin, '2023-2024');
+      const cur = (await c.admin.get('/api/imports/current')).json.import;
+      assert.equal(cur?.id, imp.id, `start ${i}: the current import`);
+      const del = await c.admin.del(`/api/imports/${imp.id}`);
+      assert.equal(del.status, 200, del.text);
+    }
+  } finally {
+    polling = false;
+    await Promise.all(pollers);
+  }
+});
+
 test('a school without a LAS link imports an EDEXML file', async () => {
   await setClockAt('2023-09-01T10:00');
   const c = addSchool({ name: 'Bestandsschool' });
