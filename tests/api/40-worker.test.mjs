@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { env, login, tcctl, sql, sqlValue, redis, services, addSchool, mails, restoreClock, sleep, until, setClockAt,
   lasLink, schoolInYear } from './lib.mjs';
@@ -24,8 +24,11 @@ let noLas;	// a school without a LAS link, last year active too
 let stopped;	// a school whose automatic import its administrator cancels
 
 function startWorker(name) {
+  // Its log straight into a file kept with the others (a pipe would block it).
+  const fd = openSync(path.join(env.servicesDir, 'log', `tc-worker-${name}.log`), 'a');
   const p = spawn(path.join(env.bin, 'tc-worker'), ['--config', env.workerConfig, '--name', name],
-    { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, TZ: 'UTC' } });
+    { stdio: ['ignore', 'ignore', fd], env: { ...process.env, TZ: 'UTC' } });
+  closeSync(fd);
   extra.push(p);
   return p;
 }
@@ -191,9 +194,8 @@ test('a crash between the automatic activation and the import start: the retry s
   const c = await school('Onderbroken activering');
   const date = `${Y}-10-06`;
   // What a run of auto_activate left when its worker died right after the
-  // activation: the "begun" key, the new year active by "auto", no import,
-  // no marker; and its job back on the stream.
-  redis(['SET', `tc:{${c.id}}:task:activate-begun:${date}`, '1', 'EX', '600']);
+  // activation: the new year active by "auto", no import, no marker of the
+  // day (tc:{t}:task:activate:<date>); and its job back on the stream.
   sql(`UPDATE school_years SET active = NULL WHERE tenant_id = ${c.id}; ` +
     `INSERT INTO school_years (tenant_id, year_start, active, activated_at, activated_by) VALUES (${c.id}, ${Y}, 1, NOW(), 'auto')`);
   const job = ['XADD', 'tc:jobs', '*', 'kind', 'auto_activate', 'tenant', String(c.id), 'attempt', '1',
