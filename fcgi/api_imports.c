@@ -531,6 +531,19 @@ api_import_summary(struct request *r)
 	response_json(r, 200, o);
 }
 
+/* "Gegevens importeren" of an import that is not (or no longer) in review:
+ * a second click sees the first one's apply; cancelled or failed is 409. */
+static void
+apply_answer(struct request *r, const struct import_state *s)
+{
+	if (s->status == IMPORT_APPLYING || s->status == IMPORT_APPLIED)
+		response_json(r, s->status == IMPORT_APPLIED ? 200 : 202,
+		    json_pack("{s:o}", "import", import_state_json(s)));
+	else
+		response_error_with(r, 409, "not_in_review", "Deze import kan nu niet worden "
+		    "verwerkt.", json_pack("{s:s}", "status", import_status_name(s->status)));
+}
+
 void
 api_import_apply(struct request *r)
 {
@@ -541,17 +554,8 @@ api_import_apply(struct request *r)
 
 	if (!find_import(r, &s))
 		return;
-	if (s.status == IMPORT_APPLIED) {
-		response_json(r, 200, json_pack("{s:o}", "import", import_state_json(&s)));
-		return;
-	}
-	if (s.status == IMPORT_APPLYING) {
-		response_json(r, 202, json_pack("{s:o}", "import", import_state_json(&s)));
-		return;
-	}
 	if (s.status != IMPORT_REVIEW) {
-		response_error_with(r, 409, "not_in_review", "Deze import kan nu niet worden "
-		    "verwerkt.", json_pack("{s:s}", "status", import_status_name(s.status)));
+		apply_answer(r, &s);
 		return;
 	}
 	/*
@@ -563,9 +567,11 @@ api_import_apply(struct request *r)
 	 */
 	session = kv_session(r->w->kv);
 	if (import_transition(r->w->kv, r->tenant.id, s.id, IMPORT_REVIEW, IMPORT_APPLYING) != TC_OK) {
-		(void)import_get(r->w->kv, r->tenant.id, s.id, &s);
-		response_json(r, s.status == IMPORT_APPLIED ? 200 : 202,
-		    json_pack("{s:o}", "import", import_state_json(&s)));
+		/* Another click, or a cancel, came first. */
+		if ((st = import_get(r->w->kv, r->tenant.id, s.id, &s)) != TC_OK)
+			response_status(r, st);
+		else
+			apply_answer(r, &s);
 		return;
 	}
 	payload = json_pack("{s:s, s:I}", "import", s.id, "actor", (json_int_t)r->session.user_id);

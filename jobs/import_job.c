@@ -153,6 +153,16 @@ staged_counts(struct kv *kv, uint64_t tid, const char *id, const struct import_s
 	return counts;
 }
 
+/* A fetch that failed: the import says why, unless it was cancelled meanwhile. */
+static tc_status
+fetch_failed(struct kv *kv, uint64_t tid, const char *id, const char *code, const char *msg,
+    const char *las)
+{
+	tc_status st = import_fail(kv, tid, id, code, msg, las);
+
+	return st == TC_CONFLICT ? TC_OK : st;
+}
+
 tc_status
 import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_t tid,
     const char *id, const struct log_ctx *lc)
@@ -179,7 +189,7 @@ import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 	if (st == TC_UNAVAILABLE)
 		return st;
 	if (st != TC_OK)
-		return import_fail(kv, tid, id, code[0] != '\0' ? code : "fetch_failed",
+		return fetch_failed(kv, tid, id, code[0] != '\0' ? code : "fetch_failed",
 		    msg[0] != '\0' ? msg : "Het ophalen is mislukt.", las);
 	(void)import_set_progress(kv, tid, id, 1, FETCH_STEPS);
 	st = import_stage(db, tid, s.year, res, &staged, err, sizeof(err));
@@ -187,7 +197,7 @@ import_job_fetch(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 	if (st == TC_UNAVAILABLE)
 		return st;
 	if (st != TC_OK)
-		return import_fail(kv, tid, id, "data_invalid", err, "");
+		return fetch_failed(kv, tid, id, "data_invalid", err, "");
 	(void)import_set_progress(kv, tid, id, 2, FETCH_STEPS);
 	/* Counted here, where the records are in memory, not by the first
 	 * GET, which would read and parse them all again. */
@@ -257,20 +267,20 @@ import_job_apply(struct db *db, struct kv *kv, const struct config *cfg, uint64_
 		import_review_free(&rv);
 		log_msg(TC_LOG_WARN, lc, "import %s not applied: %s", id,
 		    json_string_value(json_object_get(prob, "code")));
-		st = import_fail_to(kv, tid, id, IMPORT_REVIEW,
+		st = import_fail_to(kv, tid, id, IMPORT_APPLYING, IMPORT_REVIEW,
 		    json_string_value(json_object_get(prob, "code")),
 		    json_string_value(json_object_get(prob, "message")), "");
 		json_decref(prob);
-		return st;
+		return st == TC_CONFLICT ? TC_OK : st;
 	}
 	st = import_apply(db, tid, &s, &rv, actor, &result, err, sizeof(err));
 	if (st == TC_OK)
 		st = applied(kv, tid, id, result, lc);
 	else if (st != TC_UNAVAILABLE) {	/* TC_UNAVAILABLE: nothing written, runs again */
 		log_msg(TC_LOG_WARN, lc, "import %s not applied: %s", id, err);
-		(void)import_fail_to(kv, tid, id, IMPORT_REVIEW, "apply_failed", "De import kon "
-		    "niet worden verwerkt; er is niets gewijzigd. Controleer de keuzes en probeer "
-		    "het opnieuw.", "");
+		(void)import_fail_to(kv, tid, id, IMPORT_APPLYING, IMPORT_REVIEW, "apply_failed",
+		    "De import kon niet worden verwerkt; er is niets gewijzigd. Controleer de "
+		    "keuzes en probeer het opnieuw.", "");
 		st = TC_OK;
 	}
 	free(result);

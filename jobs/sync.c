@@ -81,7 +81,14 @@ hold_or_apply(struct wctx *w, const struct job *j, const char *id, long changes,
 		    w->cfg->sync_max_share);
 		log_msg(TC_LOG_INFO, &w->log, "sync held: %ld change(s) of %lld pupil(s)", changes,
 		    active_pupils);
-		return import_fail_to(w->kv, j->tenant, id, IMPORT_REVIEW, "sync_held", msg, "");
+		st = import_fail_to(w->kv, j->tenant, id, IMPORT_REVIEW, IMPORT_REVIEW, "sync_held",
+		    msg, "");
+		if (st == TC_CONFLICT) {
+			*held = false;
+			*done = false;
+			return TC_OK;	/* the administrator cancelled it meanwhile */
+		}
+		return st;
 	}
 	if (import_transition(w->kv, j->tenant, id, IMPORT_REVIEW, IMPORT_APPLYING) != TC_OK) {
 		*done = false;

@@ -353,18 +353,6 @@ import_ttl(struct kv *kv, uint64_t t, const char *id, long long *seconds)
 }
 
 tc_status
-import_set_status(struct kv *kv, uint64_t t, const char *id, enum import_status status)
-{
-	char key[TC_KEY_MAX];
-
-	key_state(key, sizeof(key), t, id);
-	if (status == IMPORT_FAILED)
-		return kv_exec(kv, "HSET %s status %s", key, import_status_name(status));
-	return kv_exec(kv, "HSET %s status %s error_code %s error_message %s las_message %s", key,
-	    import_status_name(status), "", "", "");
-}
-
-tc_status
 import_transition(struct kv *kv, uint64_t t, const char *id, enum import_status from,
     enum import_status to)
 {
@@ -425,26 +413,38 @@ tc_status
 import_fail(struct kv *kv, uint64_t t, const char *id, const char *code, const char *message,
     const char *las_message)
 {
-	return import_fail_to(kv, t, id, IMPORT_FAILED, code, message, las_message);
+	return import_fail_to(kv, t, id, IMPORT_FETCHING, IMPORT_FAILED, code, message,
+	    las_message);
 }
 
 tc_status
-import_fail_to(struct kv *kv, uint64_t t, const char *id, enum import_status status,
-    const char *code, const char *message, const char *las_message)
+import_fail_to(struct kv *kv, uint64_t t, const char *id, enum import_status from,
+    enum import_status to, const char *code, const char *message, const char *las_message)
 {
+	static const char script[] =
+	    "if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end "
+	    "redis.call('HSET', KEYS[1], 'status', ARGV[2], 'error_code', ARGV[3], "
+	    "'error_message', ARGV[4], 'las_message', ARGV[5]) return 1";
 	char key[TC_KEY_MAX];
-
+	redisReply *r;
 	tc_status st;
+	bool ok;
 
 	key_state(key, sizeof(key), t, id);
-	st = kv_exec(kv, "HSET %s status %s error_code %s error_message %s las_message %s",
-	    key, import_status_name(status), code, message, las_message != NULL ? las_message : "");
+	if ((st = kv_command(kv, &r, "EVAL %s 1 %s %s %s %s %s %s", script, key,
+	    import_status_name(from), import_status_name(to), code, message,
+	    las_message != NULL ? las_message : "")) != TC_OK)
+		return st;
+	ok = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+	freeReplyObject(r);
+	if (!ok)
+		return TC_CONFLICT;
 	/* What a failed import staged (an uploaded file, records of an earlier
 	 * fetch, choices) holds pupils' data: a day for "Opnieuw proberen",
 	 * not import.ttl_days (issue 19). */
-	if (st == TC_OK && status == IMPORT_FAILED)
+	if (to == IMPORT_FAILED)
 		shorten_staged(kv, t, id, IMPORT_FAILED_KEEP_SECONDS);
-	return changed(kv, t, st);
+	return changed(kv, t, TC_OK);
 }
 
 /* EXPIRE ... LT of every staged key of the import: never longer than secs. */
@@ -516,19 +516,27 @@ import_finish(struct kv *kv, uint64_t t, const char *id, const char *result)
 tc_status
 import_cancel(struct kv *kv, uint64_t t, const char *id)
 {
-	struct import_state s;
+	/* -1 gone, 0 applying or applied, 1 cancelled already, 2 cancelled now. */
+	static const char script[] =
+	    "local s = redis.call('HGET', KEYS[1], 'status') "
+	    "if not s then return -1 end "
+	    "if s == 'applying' or s == 'applied' then return 0 end "
+	    "if s == 'cancelled' then return 1 end "
+	    "redis.call('HSET', KEYS[1], 'status', 'cancelled') return 2";
 	char key[TC_KEY_MAX];
+	redisReply *r;
+	long long got;
 	tc_status st;
 
-	if ((st = import_get(kv, t, id, &s)) != TC_OK)
-		return st;
-	if (s.status == IMPORT_APPLYING || s.status == IMPORT_APPLIED)
-		return TC_CONFLICT;
-	if (s.status == IMPORT_CANCELLED)
-		return TC_OK;
+	if (!import_id_valid(id))
+		return TC_NOT_FOUND;
 	key_state(key, sizeof(key), t, id);
-	if ((st = kv_exec(kv, "HSET %s status cancelled", key)) != TC_OK)
+	if ((st = kv_command(kv, &r, "EVAL %s 1 %s", script, key)) != TC_OK)
 		return st;
+	got = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+	freeReplyObject(r);
+	if (got != 2)
+		return got == 1 ? TC_OK : got == 0 ? TC_CONFLICT : TC_NOT_FOUND;
 	drop_staged(kv, t, id);
 	release_current(kv, t, id);
 	active_remove(kv, t, id);

@@ -105,10 +105,6 @@ bool		import_id_valid(const char *id);
  * when it is gone. */
 tc_status	import_ttl(struct kv *, uint64_t tenant_id, const char *id, long long *seconds);
 
-/* Moves the import to status (and clears the error when leaving failed). */
-tc_status	import_set_status(struct kv *, uint64_t tenant_id, const char *id,
-		    enum import_status status);
-
 /* Moves from one status to another only if it is still in from (atomic).
  * TC_CONFLICT when it was not. */
 tc_status	import_transition(struct kv *, uint64_t tenant_id, const char *id,
@@ -121,21 +117,24 @@ tc_status	import_refetch(struct kv *, uint64_t tenant_id, const char *id, long l
 tc_status	import_set_progress(struct kv *, uint64_t tenant_id, const char *id, long done,
 		    long total);
 
-/* Marks the import failed with a code, a Dutch message and the LAS's words;
- * its staged data then expires within IMPORT_FAILED_KEEP_SECONDS. */
+/* Marks a fetching import failed with a code, a Dutch message and the LAS's
+ * words; its staged data then expires within IMPORT_FAILED_KEEP_SECONDS.
+ * TC_CONFLICT, nothing changed, when it is no longer fetching (cancelled). */
 tc_status	import_fail(struct kv *, uint64_t tenant_id, const char *id, const char *code,
 		    const char *message, const char *las_message);
 
-/* The same, but to status (an apply that failed goes back to review). */
+/* The same from status from to status to (an apply that failed goes back
+ * to review), only while it is in from (atomic); else TC_CONFLICT. */
 tc_status	import_fail_to(struct kv *, uint64_t tenant_id, const char *id,
-		    enum import_status status, const char *code, const char *message,
-		    const char *las_message);
+		    enum import_status from, enum import_status to, const char *code,
+		    const char *message, const char *las_message);
 
 /* Marks it applied with the result (JSON text) and drops the staged data. */
 tc_status	import_finish(struct kv *, uint64_t tenant_id, const char *id, const char *result);
 
 /* Cancels: staged data deleted, the school free for a new import.
- * TC_CONFLICT while applying or once applied. */
+ * TC_CONFLICT while applying or once applied (atomic: a cancel and a
+ * "Gegevens importeren" at the same moment never both succeed). */
 tc_status	import_cancel(struct kv *, uint64_t tenant_id, const char *id);
 
 /* The staged records of one kind: a JSON array (stolen by store; load gives

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { env, request, login, sql, sqlValue, redis, addSchool, repoRoot, restoreClock, sleep, setClockAt,
-  lasLink, waitImport, postImport, applyImport } from './lib.mjs';
+  lasLink, waitImport, postImport, reviewImport, applyImport } from './lib.mjs';
 import { tenantId, addUser, snapshot } from './roster.mjs';
 
 const expected = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures',
@@ -387,6 +387,26 @@ test('an import started while the portal asks for the current one: the portal fi
   } finally {
     polling = false;
     await Promise.all(pollers);
+  }
+});
+
+test('"Gegevens importeren" and cancels at the same moment: one side wins, never both', async () => {
+  await setClockAt('2023-09-01T10:00');
+  for (let i = 0; i < 12; i++) {
+    const c = addSchool({ name: `Tegelijk ${i}`, extra: link() });
+    const cid = tenantId(c.slug);
+    c.admin = await login(c.host, c.email, c.password);
+    const imp = await reviewImport(c.admin, '2023-2024', 20000);
+    const [apply, ...dels] = await Promise.all([c.admin.post(`/api/imports/${imp.id}/apply`),
+      ...Array.from({ length: 5 }, () => c.admin.del(`/api/imports/${imp.id}`))]);
+    for (const d of dels) assert.ok([200, 409].includes(d.status), d.text);
+    assert.ok([202, 409].includes(apply.status), apply.text);
+    const cancelled = dels.some((d) => d.status === 200);
+    assert.equal(apply.status === 202, !cancelled, `round ${i}: apply ${apply.status}, cancels ` +
+      dels.map((d) => d.status).join(' '));
+    const end = await waitImport(c.admin, imp.id, ['applied', 'cancelled'], 20000);
+    assert.equal(end.status, cancelled ? 'cancelled' : 'applied');
+    assert.equal(sqlValue(`SELECT COUNT(*) FROM students WHERE tenant_id = ${cid}`) === '0', cancelled);
   }
 });
 
