@@ -193,8 +193,10 @@ export function tcctl(args, stdin = '') {
  * Returns the rows: an array of arrays of strings (NULL is the string 'NULL').
  */
 export function sql(query) {
-  const out = execFileSync('mariadb', ['--no-defaults', `--socket=${env.mysqlSocket}`, '-uroot',
-    'testcentrum', '-N', '-B', '-e', query], { encoding: 'utf8', timeout: 60000 });
+  // utf8mb4 whatever the caller's locale (a root shell without LANG is latin1).
+  const out = execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4',
+    `--socket=${env.mysqlSocket}`, '-uroot', 'testcentrum', '-N', '-B', '-e', query],
+  { encoding: 'utf8', timeout: 60000 });
   // Records changed by hand: the portal's cached lists are dropped, as
   // docs/operations.md tells an operator to do after SQL of their own.
   // (Not where tcctl itself cannot run: a test's own broken schema, Redis

@@ -173,7 +173,8 @@ async function poll(s, id, want, ms = 600000) {
 }
 
 function mysql(args, input) {
-  return execFileSync('mariadb', ['--no-defaults', `--socket=${env.mysqlSocket}`, '-uroot', ...args],
+  return execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4',
+    `--socket=${env.mysqlSocket}`, '-uroot', ...args],
     { encoding: 'utf8', input, maxBuffer: 1 << 30, timeout: 600000 });
 }
 

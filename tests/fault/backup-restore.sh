@@ -21,7 +21,7 @@ writer=
 
 say() { printf 'backup-restore: %s\n' "$*"; }
 fail() { say "FAIL: $*"; exit 1; }
-root() { mariadb --no-defaults --socket="$TC_MYSQL_SOCKET" -uroot "$@"; }
+root() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$TC_MYSQL_SOCKET" -uroot "$@"; }
 q() { root -N -B "$1" -e "$2"; }
 
 cleanup() {

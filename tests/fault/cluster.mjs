@@ -59,8 +59,8 @@ function liveSql() {
 }
 let sqlSocket = env.mysqlSocket;
 function q(query) {
-  const out = execFileSync('mariadb', ['--no-defaults', `--socket=${sqlSocket}`, '-uroot', 'testcentrum', '-N', '-B',
-    '-e', query], { encoding: 'utf8', timeout: 60000 });
+  const out = execFileSync('mariadb', ['--no-defaults', '--default-character-set=utf8mb4', `--socket=${sqlSocket}`,
+    '-uroot', 'testcentrum', '-N', '-B', '-e', query], { encoding: 'utf8', timeout: 60000 });
   return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
 const qValue = (query) => { const r = q(query); return r.length ? r[0][0] : null; };

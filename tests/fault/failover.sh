@@ -52,7 +52,7 @@ watchdog=$!
 trap 'kill $watchdog 2>/dev/null || true; cleanup' EXIT
 trap 'exit 143' TERM INT
 
-sqlq() { mariadb --no-defaults --socket="$TC_MYSQL_SOCKET" -uroot testcentrum -N -B -e "$1"; }
+sqlq() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$TC_MYSQL_SOCKET" -uroot testcentrum -N -B -e "$1"; }
 
 free_port() {
 	local p used

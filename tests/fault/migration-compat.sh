@@ -23,7 +23,7 @@ scratch=testcentrum_compat
 work=$(mktemp -d /tmp/tcmc.XXXXXX)
 
 say() { printf 'migration-compat: %s\n' "$*"; }
-root() { mariadb --no-defaults --socket="$TC_MYSQL_SOCKET" -uroot "$@"; }
+root() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$TC_MYSQL_SOCKET" -uroot "$@"; }
 cleanup() {
 	# The scratch database and tcctl's grant on it go: the account keeps
 	# only what scripts/services gave it (tests/security/connections.sh).

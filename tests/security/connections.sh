@@ -131,7 +131,7 @@ ok "the programs connect to MariaDB over TLS with the certificate verified"
 
 # Least privilege: no ALL, no '%' host; tc-fcgi and tc-worker cannot change
 # the schema; the accounts must use TLS.
-root() { mariadb --no-defaults --socket="$TC_MYSQL_SOCKET" -uroot -N -B -e "$1"; }
+root() { mariadb --no-defaults --default-character-set=utf8mb4 --socket="$TC_MYSQL_SOCKET" -uroot -N -B -e "$1"; }
 [[ -z $(root "SELECT CONCAT(user,'@',host) FROM mysql.user WHERE host = '%' OR host = ''") ]] ||
 	bad "an account with a '%' host"
 for f in "$TC_FCGI_CONFIG" "$TC_WORKER_CONFIG" "$TC_CONFIG"; do
