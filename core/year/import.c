@@ -274,7 +274,7 @@ import_start(struct kv *kv, const struct config *cfg, uint64_t t, int year, cons
 	snprintf(y, sizeof(y), "%d", year);
 	snprintf(a, sizeof(a), "%llu", (unsigned long long)actor);
 	snprintf(at, sizeof(at), "%lld", now);
-	for (int attempt = 0; attempt < 3 && !taken; attempt++) {
+	for (int attempt = 0; attempt < 3; attempt++) {
 		if ((st = kv_command(kv, &r, "EVAL %s 2 %s %s %s %s status fetching year %s kind %s "
 		    "source %s started_by %s actor %s started_at %s progress_done 0 progress_total 0",
 		    start_script, cur, key, id, ttl, y, kind, source, started_by, a, at)) != TC_OK)
